@@ -1,0 +1,17 @@
+package dev.signet;
+
+/**
+ * Base of every error Signet reports to a user. The message is one line, names the place (file,
+ * step path, field) where there is one, and never contains secret material.
+ */
+public abstract class SignetException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  protected SignetException(String message) {
+    super(message);
+  }
+
+  protected SignetException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
