@@ -1,0 +1,380 @@
+package dev.signet.keys;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.OctetSequenceKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.signet.input.InputException;
+import dev.signet.input.InputLimits;
+import dev.signet.json.JsonObject;
+import dev.signet.json.JsonReader;
+import dev.signet.json.JsonValue;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A JSON Web Key Set loaded from a file (RFC 7517), the way Buildkite's agent loads its signing
+ * and verification keys (spec §7.2). A bare JWK is accepted as a set of one.
+ *
+ * <p>Loading checks structure only; {@link #signer} applies the signing rules (an allowed
+ * algorithm whose key type and curve match, no HMAC, no RSASSA-PKCS1-v1_5) and {@link
+ * #verificationKeys} the verification rules (every key names an algorithm Signet supports). Key
+ * material never appears in messages: keys are named by {@code kid} and RFC 7638 thumbprint.
+ */
+public final class KeySet {
+  /** Smallest RSA modulus Signet signs with. */
+  static final int MIN_RSA_BITS = 2048;
+
+  private final String source;
+  private final List<JWK> keys;
+
+  private KeySet(String source, List<JWK> keys) {
+    this.source = source;
+    this.keys = List.copyOf(keys);
+  }
+
+  /** Parses JWKS (or single JWK) JSON text; {@code source} names the file in errors. */
+  public static KeySet parse(String json, String source) throws KeyException {
+    JsonValue tree;
+    try {
+      // Our strict reader first: duplicate members and oversized input are refused before Nimbus.
+      tree = new JsonReader(InputLimits.DEFAULT).parse(json, source);
+    } catch (InputException e) {
+      throw new KeyException(KeyException.Reason.MALFORMED, e.getMessage(), e);
+    }
+    if (!(tree instanceof JsonObject obj)) {
+      throw malformed(source, "expected a JWKS object {\"keys\": [...]} or a single JWK");
+    }
+    List<JWK> keys = new ArrayList<>();
+    try {
+      if (obj.has("keys")) {
+        if (!(obj.get("keys") instanceof dev.signet.json.JsonArray arr)) {
+          throw malformed(source, "\"keys\" must be an array");
+        }
+        int i = 0;
+        for (JsonValue k : arr.items()) {
+          keys.add(parseOne(k, source, "keys[" + i++ + "]"));
+        }
+      } else if (obj.has("kty")) {
+        keys.add(parseOne(obj, source, "key"));
+      } else {
+        throw malformed(source, "expected a JWKS object {\"keys\": [...]} or a single JWK");
+      }
+    } catch (KeyException e) {
+      throw e;
+    }
+    if (keys.isEmpty()) {
+      throw malformed(source, "the key set is empty");
+    }
+    return new KeySet(source, keys);
+  }
+
+  private static JWK parseOne(JsonValue k, String source, String where) throws KeyException {
+    if (!(k instanceof JsonObject o)) {
+      throw malformed(source, where + ": a key must be a JSON object");
+    }
+    try {
+      return JWK.parse(dev.signet.json.JsonWriter.compact(o));
+    } catch (ParseException | RuntimeException e) {
+      // Nimbus messages describe structure (e.g. "Missing required \"x\" parameter"), not values.
+      String msg = e.getMessage() == null ? "invalid JWK" : e.getMessage();
+      throw malformed(source, where + ": " + msg.lines().findFirst().orElse(msg));
+    }
+  }
+
+  private static KeyException malformed(String source, String message) {
+    return new KeyException(KeyException.Reason.MALFORMED, source + ": " + message);
+  }
+
+  public String source() {
+    return source;
+  }
+
+  /** What is in the set, without key material. */
+  public List<KeyInfo> describe() {
+    List<KeyInfo> out = new ArrayList<>();
+    for (JWK k : keys) {
+      out.add(info(k));
+    }
+    return out;
+  }
+
+  private static KeyInfo info(JWK k) {
+    String thumb;
+    try {
+      thumb = HexFormat.of().formatHex(k.computeThumbprint().decode());
+    } catch (com.nimbusds.jose.JOSEException e) {
+      thumb = "";
+    }
+    return new KeyInfo(
+        k.getKeyID(),
+        k.getAlgorithm() == null ? null : k.getAlgorithm().getName(),
+        k.getKeyType().getValue(),
+        k.isPrivate(),
+        thumb);
+  }
+
+  /**
+   * The signer for {@code keyId}, or for the only key when {@code keyId} is null. Applies the
+   * signing rules of spec §7.2, stricter where Buildkite is lax: the curve must match the
+   * algorithm and RSA keys must have at least 2048 bits.
+   */
+  public Signer signer(@Nullable String keyId) throws KeyException {
+    JWK key = select(keyId);
+    String name = describeKey(key);
+    if (key.getAlgorithm() == null) {
+      throw notAllowed(name + " is missing algorithm (\"alg\"); every key must name its algorithm");
+    }
+    String algName = key.getAlgorithm().getName();
+    Algorithm alg =
+        Algorithm.fromJwa(algName)
+            .orElseThrow(() -> notAllowed(name + " has algorithm " + algName + ", which Signet " + whyNot(algName)));
+    if (alg.isSymmetric()) {
+      throw notAllowed(
+          name + " is an HMAC key (" + alg + "): a shared secret lets every verifier forge"
+              + " signatures; use EdDSA, ES256, ES512 or PS512");
+    }
+    if (!alg.allowedForFileSigning()) {
+      throw notAllowed(name + ": algorithm " + alg + " is not allowed for signing; use EdDSA, ES256, ES512 or PS512");
+    }
+    checkKeyType(key, alg, name);
+    if (!key.isPrivate()) {
+      throw notAllowed(name + " is a public key; signing needs the private key file");
+    }
+    try {
+      return switch (key) {
+        case OctetKeyPair okp -> {
+          byte[] d = okp.getDecodedD();
+          byte[] x = okp.getDecodedX();
+          if (d.length != Primitives.ED25519_KEY_BYTES
+              || !java.security.MessageDigest.isEqual(Primitives.ed25519PublicFromSecret(d), x)) {
+            throw notAllowed(name + ": the private key does not match its public key \"x\"");
+          }
+          yield new Ed25519Signer(key.getKeyID(), d, x);
+        }
+        case ECKey ec -> new JcaSigner(alg, key.getKeyID(), ec.toECPrivateKey());
+        case RSAKey rsa -> new JcaSigner(alg, key.getKeyID(), rsa.toRSAPrivateKey());
+        default -> throw notAllowed(name + ": unsupported key type " + key.getKeyType());
+      };
+    } catch (com.nimbusds.jose.JOSEException e) {
+      throw new KeyException(KeyException.Reason.MALFORMED, name + ": invalid key material");
+    }
+  }
+
+  private static String whyNot(String alg) {
+    if (alg.equals("none")) {
+      return "refuses: \"none\" means no signature at all";
+    }
+    if (alg.startsWith("RS")) {
+      return "refuses for signing: RSASSA-PKCS1-v1_5 is the weaker RSA padding; use PS512";
+    }
+    return "does not support";
+  }
+
+  /** The key set used to verify signatures; every key must name an algorithm Signet supports. */
+  public VerificationKeys verificationKeys() throws KeyException {
+    List<Verifier> verifiers = new ArrayList<>();
+    for (JWK key : keys) {
+      String name = describeKey(key);
+      if (key.getAlgorithm() == null) {
+        throw notAllowed(name + " is missing algorithm (\"alg\"); every verification key must name its algorithm");
+      }
+      String algName = key.getAlgorithm().getName();
+      Algorithm alg =
+          Algorithm.fromJwa(algName)
+              .orElseThrow(() -> notAllowed(name + " has unsupported algorithm " + algName));
+      if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
+        continue; // jwx skips keys whose use is not "sig"
+      }
+      checkKeyType(key, alg, name);
+      try {
+        verifiers.add(
+            switch (key) {
+              case OctetKeyPair okp -> Ed25519Verifier.create(key.getKeyID(), okp.getDecodedX(), name);
+              case ECKey ec -> new JcaVerifier(alg, key.getKeyID(), ec.toECPublicKey());
+              case RSAKey rsa -> new JcaVerifier(alg, key.getKeyID(), rsa.toRSAPublicKey());
+              case OctetSequenceKey oct -> new HmacVerifier(alg, key.getKeyID(), oct.toByteArray());
+              default -> throw notAllowed(name + ": unsupported key type " + key.getKeyType());
+            });
+      } catch (com.nimbusds.jose.JOSEException e) {
+        throw new KeyException(KeyException.Reason.MALFORMED, name + ": invalid key material");
+      }
+    }
+    if (verifiers.isEmpty()) {
+      throw notAllowed(source + ": no key in the set may be used for signatures");
+    }
+    return new JwksVerificationKeys(source, verifiers);
+  }
+
+  /** The public half of every key, as compact JWKS JSON with members in alphabetical order. */
+  public String toPublicJson() {
+    List<JsonValue> out = new ArrayList<>();
+    for (JWK k : keys) {
+      JWK pub = k instanceof OctetSequenceKey ? null : k.toPublicJWK();
+      if (pub != null) {
+        out.add(JwkJson.sorted(pub.toJSONObject()));
+      }
+    }
+    return JwkJson.set(out);
+  }
+
+  private JWK select(@Nullable String keyId) throws KeyException {
+    if (keyId == null || keyId.isEmpty()) {
+      if (keys.size() != 1) {
+        throw new KeyException(
+            KeyException.Reason.AMBIGUOUS,
+            source + ": a signing key ID is required when using a JWKS that does not have exactly"
+                + " one signing key (this set has " + keys.size() + "; pass --jwks-key-id)");
+      }
+      return keys.getFirst();
+    }
+    for (JWK k : keys) {
+      if (keyId.equals(k.getKeyID())) {
+        return k;
+      }
+    }
+    throw new KeyException(
+        KeyException.Reason.NOT_FOUND,
+        source + ": signing key ID \"" + keyId + "\" could not be found in JWKS");
+  }
+
+  private static void checkKeyType(JWK key, Algorithm alg, String name) throws KeyException {
+    boolean ok =
+        switch (alg.keyType()) {
+          case OKP -> key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve());
+          case EC ->
+              key instanceof ECKey ec
+                  && ec.getCurve()
+                      .equals(
+                          switch (alg) {
+                            case ES256 -> Curve.P_256;
+                            case ES384 -> Curve.P_384;
+                            default -> Curve.P_521;
+                          });
+          case RSA -> key instanceof RSAKey rsa && rsa.size() >= MIN_RSA_BITS;
+          case OCT -> key instanceof OctetSequenceKey;
+        };
+    if (!ok) {
+      String detail =
+          switch (alg.keyType()) {
+            case OKP -> "EdDSA needs an OKP key on curve Ed25519";
+            case EC -> alg + " needs an EC key on curve " + (alg == Algorithm.ES256 ? "P-256" : alg == Algorithm.ES384 ? "P-384" : "P-521");
+            case RSA -> alg + " needs an RSA key of at least " + MIN_RSA_BITS + " bits";
+            case OCT -> alg + " needs an oct key";
+          };
+      throw notAllowed(name + ": unsupported signing algorithm for key type (" + detail + ")");
+    }
+  }
+
+  static String describeKey(JWK k) {
+    String kid = k.getKeyID();
+    return kid == null ? "key without kid" : "key \"" + kid + "\"";
+  }
+
+  private static KeyException notAllowed(String message) {
+    return new KeyException(KeyException.Reason.NOT_ALLOWED, message);
+  }
+
+  /**
+   * What a key is, without its material.
+   *
+   * @param thumbprint RFC 7638 SHA-256 thumbprint in hex, as Buildkite logs it
+   */
+  public record KeyInfo(
+      @Nullable String keyId,
+      @Nullable String algorithm,
+      String keyType,
+      boolean isPrivate,
+      String thumbprint) {}
+
+  // ---- implementations ----
+
+  private record Ed25519Signer(@Nullable String keyId, byte[] secret, byte[] publicKey)
+      implements Signer {
+    @Override
+    public Algorithm algorithm() {
+      return Algorithm.EdDSA;
+    }
+
+    @Override
+    public byte[] sign(byte[] signingInput) {
+      return Primitives.ed25519Sign(secret, publicKey, signingInput);
+    }
+
+    @Override
+    public String toString() {
+      return "Ed25519Signer[kid=" + keyId + "]"; // never the key
+    }
+  }
+
+  private record JcaSigner(Algorithm algorithm, @Nullable String keyId, PrivateKey key)
+      implements Signer {
+    @Override
+    public byte[] sign(byte[] signingInput) throws KeyException {
+      try {
+        return Primitives.jcaSign(algorithm, key, signingInput);
+      } catch (java.security.GeneralSecurityException e) {
+        throw new KeyException(
+            KeyException.Reason.SIGNING_FAILED, "signing with key \"" + keyId + "\" failed: " + e.getClass().getSimpleName());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "JcaSigner[" + algorithm + ", kid=" + keyId + "]";
+    }
+  }
+
+  private record Ed25519Verifier(
+      @Nullable String keyId, org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point)
+      implements Verifier {
+    static Ed25519Verifier create(@Nullable String keyId, byte[] x, String name)
+        throws KeyException {
+      var point = Primitives.ed25519Point(x);
+      if (point == null) {
+        throw new KeyException(KeyException.Reason.MALFORMED, name + ": \"x\" is not a valid Ed25519 public key");
+      }
+      return new Ed25519Verifier(keyId, point);
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return Algorithm.EdDSA;
+    }
+
+    @Override
+    public boolean verify(byte[] signingInput, byte[] signature) {
+      return Primitives.ed25519Verify(point, signingInput, signature);
+    }
+  }
+
+  private record JcaVerifier(Algorithm algorithm, @Nullable String keyId, PublicKey key)
+      implements Verifier {
+    @Override
+    public boolean verify(byte[] signingInput, byte[] signature) {
+      return Primitives.jcaVerify(algorithm, key, signingInput, signature);
+    }
+  }
+
+  private record HmacVerifier(Algorithm algorithm, @Nullable String keyId, byte[] secret)
+      implements Verifier {
+    @Override
+    public boolean verify(byte[] signingInput, byte[] signature) {
+      return Primitives.hmacVerify(algorithm, secret, signingInput, signature);
+    }
+
+    @Override
+    public String toString() {
+      return "HmacVerifier[" + algorithm + ", kid=" + keyId + "]";
+    }
+  }
+}

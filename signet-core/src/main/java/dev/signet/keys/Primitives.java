@@ -1,0 +1,127 @@
+package dev.signet.keys;
+
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
+
+/**
+ * The one place that chooses signature primitives.
+ *
+ * <p>Ed25519 uses BouncyCastle's low-level RFC 8032 code: on this class of machine the JDK's
+ * SunEC Ed25519 is roughly an order of magnitude slower, and signing sits on the hot path of
+ * pipeline upload. ECDSA uses the JDK in IEEE P1363 (raw R‖S) format, which is what JWS needs;
+ * RSA-PSS uses the JDK with the salt length JWA mandates (the hash length).
+ */
+final class Primitives {
+  private Primitives() {}
+
+  static final int ED25519_KEY_BYTES = Ed25519.SECRET_KEY_SIZE;
+  static final int ED25519_SIGNATURE_BYTES = Ed25519.SIGNATURE_SIZE;
+
+  // ---- Ed25519 ----
+
+  static byte[] ed25519Sign(byte[] secret, byte[] publicKey, byte[] message) {
+    byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
+    Ed25519.sign(secret, 0, publicKey, 0, message, 0, message.length, sig, 0);
+    return sig;
+  }
+
+  static byte[] ed25519PublicFromSecret(byte[] secret) {
+    byte[] pk = new byte[Ed25519.PUBLIC_KEY_SIZE];
+    Ed25519.generatePublicKey(secret, 0, pk, 0);
+    return pk;
+  }
+
+  /** Decodes and fully validates a public key once, so each verification skips the decoding. */
+  static Ed25519.PublicPoint ed25519Point(byte[] publicKey) {
+    if (publicKey.length != Ed25519.PUBLIC_KEY_SIZE) {
+      return null;
+    }
+    return Ed25519.validatePublicKeyFullExport(publicKey, 0);
+  }
+
+  static boolean ed25519Verify(Ed25519.PublicPoint point, byte[] message, byte[] signature) {
+    return signature.length == Ed25519.SIGNATURE_SIZE
+        && Ed25519.verify(signature, 0, point, message, 0, message.length);
+  }
+
+  static byte[] ed25519NewSecret(java.security.SecureRandom random) {
+    byte[] sk = new byte[Ed25519.SECRET_KEY_SIZE];
+    Ed25519.generatePrivateKey(random, sk);
+    return sk;
+  }
+
+  // ---- ECDSA / RSA-PSS through the JDK ----
+
+  static Signature jcaSignature(Algorithm alg) throws GeneralSecurityException {
+    return switch (alg) {
+      case ES256 -> Signature.getInstance("SHA256withECDSAinP1363Format");
+      case ES384 -> Signature.getInstance("SHA384withECDSAinP1363Format");
+      case ES512 -> Signature.getInstance("SHA512withECDSAinP1363Format");
+      case PS256 -> pss("SHA-256", MGF1ParameterSpec.SHA256, 32);
+      case PS512 -> pss("SHA-512", MGF1ParameterSpec.SHA512, 64);
+      default -> throw new GeneralSecurityException("not a JCA signature algorithm: " + alg);
+    };
+  }
+
+  private static Signature pss(String hash, MGF1ParameterSpec mgf, int saltLength)
+      throws GeneralSecurityException {
+    Signature s = Signature.getInstance("RSASSA-PSS");
+    s.setParameter(new PSSParameterSpec(hash, "MGF1", mgf, saltLength, 1));
+    return s;
+  }
+
+  static byte[] jcaSign(Algorithm alg, PrivateKey key, byte[] message)
+      throws GeneralSecurityException {
+    Signature s = jcaSignature(alg);
+    s.initSign(key);
+    s.update(message);
+    return s.sign();
+  }
+
+  static boolean jcaVerify(Algorithm alg, PublicKey key, byte[] message, byte[] signature) {
+    try {
+      Signature s = jcaSignature(alg);
+      s.initVerify(key);
+      s.update(message);
+      return s.verify(signature);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // Malformed signatures surface as exceptions in some providers; they are simply invalid.
+      return false;
+    }
+  }
+
+  // ---- HMAC (verification only) ----
+
+  static boolean hmacVerify(Algorithm alg, byte[] secret, byte[] message, byte[] signature) {
+    String name =
+        switch (alg) {
+          case HS256 -> "HmacSHA256";
+          case HS384 -> "HmacSHA384";
+          case HS512 -> "HmacSHA512";
+          default -> throw new IllegalArgumentException("not an HMAC algorithm: " + alg);
+        };
+    try {
+      Mac mac = Mac.getInstance(name);
+      mac.init(new SecretKeySpec(secret, name));
+      // Constant-time comparison: a MAC must never be compared with Arrays.equals.
+      return MessageDigest.isEqual(mac.doFinal(message), signature);
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  static byte[] hmac(Algorithm alg, byte[] secret, byte[] message) throws GeneralSecurityException {
+    String name = "Hmac" + alg.jwa().replace("HS", "SHA");
+    Mac mac = Mac.getInstance(name);
+    mac.init(new SecretKeySpec(secret, name));
+    return mac.doFinal(message);
+  }
+}
