@@ -75,6 +75,16 @@ public final class KeySet {
     if (keys.isEmpty()) {
       throw malformed(source, "the key set is empty");
     }
+    // Two keys with one kid make "the key with this kid" ambiguous, for signing and verifying
+    // alike; which one wins would depend on file order (Wycheproof json_web_key tcId 4).
+    java.util.Set<String> kids = new java.util.HashSet<>();
+    for (JWK k : keys) {
+      if (k.getKeyID() != null && !kids.add(k.getKeyID())) {
+        throw new KeyException(
+            KeyException.Reason.AMBIGUOUS,
+            source + ": more than one key has kid \"" + k.getKeyID() + "\"; key IDs must be unique");
+      }
+    }
     return new KeySet(source, keys);
   }
 
@@ -195,6 +205,12 @@ public final class KeySet {
       if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
         continue; // jwx skips keys whose use is not "sig"
       }
+      if (key.getKeyOperations() != null
+          && !key.getKeyOperations().contains(com.nimbusds.jose.jwk.KeyOperation.VERIFY)) {
+        // The same rule for RFC 7517 key_ops (Wycheproof "rejectWrongKeyOps"): a key declared
+        // for other operations, such as encryption, never verifies signatures.
+        continue;
+      }
       checkKeyType(key, alg, name);
       try {
         verifiers.add(
@@ -211,6 +227,16 @@ public final class KeySet {
     }
     if (verifiers.isEmpty()) {
       throw notAllowed(source + ": no key in the set may be used for signatures");
+    }
+    // A set of public keys is meant to be shared; an HMAC secret in it is leaked with it, and
+    // anyone holding the file can then forge that key's signatures (Wycheproof json_web_key
+    // tcId 1). Buildkite's HMAC verification sets hold HMAC keys only.
+    if (verifiers.stream().anyMatch(v -> v.algorithm().isSymmetric())
+        && verifiers.stream().anyMatch(v -> !v.algorithm().isSymmetric())) {
+      throw notAllowed(
+          source
+              + ": the set mixes HMAC shared secrets with public keys; keep HMAC keys in a"
+              + " separate verification file");
     }
     return new JwksVerificationKeys(source, verifiers);
   }
@@ -261,7 +287,9 @@ public final class KeySet {
                             default -> Curve.P_521;
                           });
           case RSA -> key instanceof RSAKey rsa && rsa.size() >= MIN_RSA_BITS;
-          case OCT -> key instanceof OctetSequenceKey;
+          // Short HMAC keys are accepted (Buildkite's own HS256 test keys are 6 and 7 bytes), an
+          // empty one is not: it verifies nothing and the JDK refuses it with an unchecked error.
+          case OCT -> key instanceof OctetSequenceKey oct && oct.toByteArray().length > 0;
         };
     if (!ok) {
       String detail =
@@ -269,7 +297,7 @@ public final class KeySet {
             case OKP -> "EdDSA needs an OKP key on curve Ed25519";
             case EC -> alg + " needs an EC key on curve " + (alg == Algorithm.ES256 ? "P-256" : alg == Algorithm.ES384 ? "P-384" : "P-521");
             case RSA -> alg + " needs an RSA key of at least " + MIN_RSA_BITS + " bits";
-            case OCT -> alg + " needs an oct key";
+            case OCT -> alg + " needs a non-empty oct key";
           };
       throw notAllowed(name + ": unsupported signing algorithm for key type (" + detail + ")");
     }
