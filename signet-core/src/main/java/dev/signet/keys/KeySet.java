@@ -141,20 +141,37 @@ public final class KeySet {
   public Signer signer(@Nullable String keyId) throws KeyException {
     JWK key = select(keyId);
     String name = describeKey(key);
+    // Messages start with Buildkite's error sentinels (spec §7.2, jwkutil) so that users and
+    // scripts that know the agent's wording find it here too.
     if (key.getAlgorithm() == null) {
-      throw notAllowed(name + " is missing algorithm (\"alg\"); every key must name its algorithm");
+      throw notAllowed(
+          name + ": key is missing algorithm (\"alg\"); every signing key must name its algorithm");
     }
     String algName = key.getAlgorithm().getName();
     Algorithm alg =
         Algorithm.fromJwa(algName)
-            .orElseThrow(() -> notAllowed(name + " has algorithm " + algName + ", which Signet " + whyNot(algName)));
+            .orElseThrow(
+                () ->
+                    notAllowed(
+                        name
+                            + ": unsupported signing algorithm \""
+                            + algName
+                            + "\": "
+                            + whyNot(algName)));
     if (alg.isSymmetric()) {
       throw notAllowed(
-          name + " is an HMAC key (" + alg + "): a shared secret lets every verifier forge"
+          name
+              + ": unsupported signing algorithm "
+              + alg
+              + ": an HMAC key is a shared secret, and every verifier holding it could forge"
               + " signatures; use EdDSA, ES256, ES512 or PS512");
     }
     if (!alg.allowedForFileSigning()) {
-      throw notAllowed(name + ": algorithm " + alg + " is not allowed for signing; use EdDSA, ES256, ES512 or PS512");
+      throw notAllowed(
+          name
+              + ": unsupported signing algorithm "
+              + alg
+              + "; use EdDSA, ES256, ES512 or PS512");
     }
     checkKeyType(key, alg, name);
     if (!key.isPrivate()) {
@@ -182,12 +199,12 @@ public final class KeySet {
 
   private static String whyNot(String alg) {
     if (alg.equals("none")) {
-      return "refuses: \"none\" means no signature at all";
+      return "\"none\" means no signature at all";
     }
     if (alg.startsWith("RS")) {
-      return "refuses for signing: RSASSA-PKCS1-v1_5 is the weaker RSA padding; use PS512";
+      return "RSASSA-PKCS1-v1_5 is the weaker RSA padding; use PS512";
     }
-    return "does not support";
+    return "Signet signs with EdDSA, ES256, ES512 or PS512";
   }
 
   /** The key set used to verify signatures; every key must name an algorithm Signet supports. */
