@@ -3,7 +3,6 @@ package dev.signet.keys;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
@@ -82,7 +81,10 @@ public final class KeySet {
       if (k.getKeyID() != null && !kids.add(k.getKeyID())) {
         throw new KeyException(
             KeyException.Reason.AMBIGUOUS,
-            source + ": more than one key has kid \"" + k.getKeyID() + "\"; key IDs must be unique");
+            source
+                + ": more than one key has kid \""
+                + k.getKeyID()
+                + "\"; key IDs must be unique");
       }
     }
     return new KeySet(source, keys);
@@ -135,8 +137,8 @@ public final class KeySet {
 
   /**
    * The signer for {@code keyId}, or for the only key when {@code keyId} is null. Applies the
-   * signing rules of spec §7.2, stricter where Buildkite is lax: the curve must match the
-   * algorithm and RSA keys must have at least 2048 bits.
+   * signing rules of spec §7.2, stricter where Buildkite is lax: the curve must match the algorithm
+   * and RSA keys must have at least 2048 bits.
    */
   public Signer signer(@Nullable String keyId) throws KeyException {
     JWK key = select(keyId);
@@ -168,10 +170,7 @@ public final class KeySet {
     }
     if (!alg.allowedForFileSigning()) {
       throw notAllowed(
-          name
-              + ": unsupported signing algorithm "
-              + alg
-              + "; use EdDSA, ES256, ES512 or PS512");
+          name + ": unsupported signing algorithm " + alg + "; use EdDSA, ES256, ES512 or PS512");
     }
     checkKeyType(key, alg, name);
     if (!key.isPrivate()) {
@@ -213,7 +212,10 @@ public final class KeySet {
     for (JWK key : keys) {
       String name = describeKey(key);
       if (key.getAlgorithm() == null) {
-        throw notAllowed(name + " is missing algorithm (\"alg\"); every verification key must name its algorithm");
+        throw notAllowed(
+            name
+                + " is missing algorithm (\"alg\"); every verification key must name its"
+                + " algorithm");
       }
       String algName = key.getAlgorithm().getName();
       Algorithm alg =
@@ -232,7 +234,8 @@ public final class KeySet {
       try {
         verifiers.add(
             switch (key) {
-              case OctetKeyPair okp -> Ed25519Verifier.create(key.getKeyID(), okp.getDecodedX(), name);
+              case OctetKeyPair okp ->
+                  Ed25519Verifier.create(key.getKeyID(), okp.getDecodedX(), name);
               case ECKey ec -> new JcaVerifier(alg, key.getKeyID(), ec.toECPublicKey());
               case RSAKey rsa -> new JcaVerifier(alg, key.getKeyID(), rsa.toRSAPublicKey());
               case OctetSequenceKey oct -> new HmacVerifier(alg, key.getKeyID(), oct.toByteArray());
@@ -312,7 +315,12 @@ public final class KeySet {
       String detail =
           switch (alg.keyType()) {
             case OKP -> "EdDSA needs an OKP key on curve Ed25519";
-            case EC -> alg + " needs an EC key on curve " + (alg == Algorithm.ES256 ? "P-256" : alg == Algorithm.ES384 ? "P-384" : "P-521");
+            case EC ->
+                alg
+                    + " needs an EC key on curve "
+                    + (alg == Algorithm.ES256
+                        ? "P-256"
+                        : alg == Algorithm.ES384 ? "P-384" : "P-521");
             case RSA -> alg + " needs an RSA key of at least " + MIN_RSA_BITS + " bits";
             case OCT -> alg + " needs a non-empty oct key";
           };
@@ -369,7 +377,8 @@ public final class KeySet {
         return Primitives.jcaSign(algorithm, key, signingInput);
       } catch (java.security.GeneralSecurityException e) {
         throw new KeyException(
-            KeyException.Reason.SIGNING_FAILED, "signing with key \"" + keyId + "\" failed: " + e.getClass().getSimpleName());
+            KeyException.Reason.SIGNING_FAILED,
+            "signing with key \"" + keyId + "\" failed: " + e.getClass().getSimpleName());
       }
     }
 
@@ -386,7 +395,8 @@ public final class KeySet {
         throws KeyException {
       var point = Primitives.ed25519Point(x);
       if (point == null) {
-        throw new KeyException(KeyException.Reason.MALFORMED, name + ": \"x\" is not a valid Ed25519 public key");
+        throw new KeyException(
+            KeyException.Reason.MALFORMED, name + ": \"x\" is not a valid Ed25519 public key");
       }
       return new Ed25519Verifier(keyId, point);
     }

@@ -23,10 +23,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What an attacker who can edit a pipeline's signature value, but holds no private key, might
- * try. Each forgery is built to be otherwise perfect (a real signature by a real key wherever the
- * attack allows), so the refusal is due to the rule under test and not to some other defect; and
- * the reason is asserted, not just "some exception".
+ * What an attacker who can edit a pipeline's signature value, but holds no private key, might try.
+ * Each forgery is built to be otherwise perfect (a real signature by a real key wherever the attack
+ * allows), so the refusal is due to the rule under test and not to some other defect; and the
+ * reason is asserted, not just "some exception".
  */
 class DetachedJwsAttackTest {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -109,8 +109,10 @@ class DetachedJwsAttackTest {
   @Test
   void headerAlgorithmMustEqualTheKeysAlgorithm() throws Exception {
     // "new" is an ES256 key; a header claiming EdDSA for it is refused before any crypto.
-    assertRefused(signedWith(oldKey, "{\"alg\":\"EdDSA\",\"kid\":\"new\"}"), Reason.ALGORITHM_MISMATCH);
-    assertRefused(signedWith(newKey, "{\"alg\":\"ES512\",\"kid\":\"new\"}"), Reason.ALGORITHM_MISMATCH);
+    assertRefused(
+        signedWith(oldKey, "{\"alg\":\"EdDSA\",\"kid\":\"new\"}"), Reason.ALGORITHM_MISMATCH);
+    assertRefused(
+        signedWith(newKey, "{\"alg\":\"ES512\",\"kid\":\"new\"}"), Reason.ALGORITHM_MISMATCH);
   }
 
   @Test
@@ -146,7 +148,8 @@ class DetachedJwsAttackTest {
   @Test
   void kidOfAnotherKeyInTheSetIsRefused() throws Exception {
     // Signed by "other" but naming "old": same algorithm, so only the signature check catches it.
-    assertRefused(signedWith(otherKey, "{\"alg\":\"EdDSA\",\"kid\":\"old\"}"), Reason.BAD_SIGNATURE);
+    assertRefused(
+        signedWith(otherKey, "{\"alg\":\"EdDSA\",\"kid\":\"old\"}"), Reason.BAD_SIGNATURE);
   }
 
   @Test
@@ -178,7 +181,13 @@ class DetachedJwsAttackTest {
   void extraDotsAreRefused() throws Exception {
     String value = DetachedJws.sign(oldKey, PAYLOAD);
     for (String v :
-        new String[] {value + ".", "." + value, value.replace("..", "..."), value + "..", value.replace("..", ".")}) {
+        new String[] {
+          value + ".",
+          "." + value,
+          value.replace("..", "..."),
+          value + "..",
+          value.replace("..", ".")
+        }) {
       assertRefused(v, Reason.MALFORMED);
     }
   }
@@ -201,7 +210,8 @@ class DetachedJwsAttackTest {
     // Ed25519 signatures are 64 bytes, so their base64 has one padding character to add.
     assertRefused(value + "=", Reason.MALFORMED);
     assertRefused(value + "==", Reason.MALFORMED);
-    String paddedHeader = Base64.getUrlEncoder().encodeToString(Base64.getUrlDecoder().decode(parts[0]));
+    String paddedHeader =
+        Base64.getUrlEncoder().encodeToString(Base64.getUrlDecoder().decode(parts[0]));
     if (!paddedHeader.equals(parts[0])) {
       assertRefused(paddedHeader + ".." + parts[2], Reason.MALFORMED);
     }
@@ -217,7 +227,8 @@ class DetachedJwsAttackTest {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     char sibling = alphabet.charAt(alphabet.indexOf(last) ^ 1);
     String mutated = sig.substring(0, sig.length() - 1) + sibling;
-    assertThat(Base64.getUrlDecoder().decode(mutated)).isEqualTo(Base64.getUrlDecoder().decode(sig));
+    assertThat(Base64.getUrlDecoder().decode(mutated))
+        .isEqualTo(Base64.getUrlDecoder().decode(sig));
     assertRefused(parts[0] + ".." + mutated, Reason.MALFORMED);
     // Standard-alphabet characters and whitespace are not base64url.
     assertRefused(parts[0] + "..+" + sig.substring(1), Reason.MALFORMED);
@@ -259,7 +270,9 @@ class DetachedJwsAttackTest {
     byte[] latin1 = "{\"alg\":\"EdDSA\",\"kid\":\"\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
     String encodedHeader = B64.encodeToString(latin1);
     String value =
-        encodedHeader + ".." + B64.encodeToString(oldKey.sign(signingInput(encodedHeader, PAYLOAD)));
+        encodedHeader
+            + ".."
+            + B64.encodeToString(oldKey.sign(signingInput(encodedHeader, PAYLOAD)));
     assertRefused(value, Reason.MALFORMED);
   }
 
@@ -320,7 +333,9 @@ class DetachedJwsAttackTest {
   /** A value with {@code header} (exact bytes) and a real signature by {@code signer}. */
   private static String signedWith(Signer signer, String header) throws Exception {
     String encodedHeader = b64(header);
-    return encodedHeader + ".." + B64.encodeToString(signer.sign(signingInput(encodedHeader, PAYLOAD)));
+    return encodedHeader
+        + ".."
+        + B64.encodeToString(signer.sign(signingInput(encodedHeader, PAYLOAD)));
   }
 
   private static String forge(String header, byte[] signature) {

@@ -27,16 +27,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Signet's detached JWS against two implementations that share no code with it, in both
- * directions: npm {@code jose} (pinned in {@code interop/package-lock.json}) and a few lines of
- * Python over pyca/cryptography that parse the JWK and check the raw signature themselves ({@code
+ * Signet's detached JWS against two implementations that share no code with it, in both directions:
+ * npm {@code jose} (pinned in {@code interop/package-lock.json}) and a few lines of Python over
+ * pyca/cryptography that parse the JWK and check the raw signature themselves ({@code
  * interop/pyca_jws.py}). Byte-compatibility with buildkite-agent is pinned elsewhere (the EdDSA
- * vector); this shows that ES256, ES512 and PS512, whose signatures are randomised and so cannot
- * be pinned, are what other JOSE implementations make and accept.
+ * vector); this shows that ES256, ES512 and PS512, whose signatures are randomised and so cannot be
+ * pinned, are what other JOSE implementations make and accept.
  *
- * <p>Tools are found on {@code PATH}, or through {@code SIGNET_NODE}, {@code SIGNET_NPM} and
- * {@code SIGNET_PYTHON}. When {@code interop/node_modules} is missing the test runs {@code npm ci}
- * there once (CI runs {@code npm ci --prefix interop} beforehand). A missing tool is a failure with
+ * <p>Tools are found on {@code PATH}, or through {@code SIGNET_NODE}, {@code SIGNET_NPM} and {@code
+ * SIGNET_PYTHON}. When {@code interop/node_modules} is missing the test runs {@code npm ci} there
+ * once (CI runs {@code npm ci --prefix interop} beforehand). A missing tool is a failure with
  * instructions, never a skip: an interop test that quietly does not run proves nothing.
  */
 class InteropTest {
@@ -232,7 +232,8 @@ class InteropTest {
       return given;
     }
     @Nullable String path = System.getenv("PATH");
-    List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
+    List<String> dirs =
+        new ArrayList<>(List.of((path == null ? "" : path).split(File.pathSeparator)));
     for (String d : dirs) {
       Path candidate = Path.of(d.isEmpty() ? "." : d, name);
       if (Files.isExecutable(candidate)) {

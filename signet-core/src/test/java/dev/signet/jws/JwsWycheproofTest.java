@@ -31,8 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Project Wycheproof's JOSE vectors ({@code json_web_signature_test.json}, {@code
- * json_web_key_test.json}) through {@link KeySet#parse}, {@link KeySet#verificationKeys} and
- * {@link DetachedJws#verify}.
+ * json_web_key_test.json}) through {@link KeySet#parse}, {@link KeySet#verificationKeys} and {@link
+ * DetachedJws#verify}.
  *
  * <h3>Adapting attached JWS to Signet's detached JWS</h3>
  *
@@ -41,19 +41,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * value {@code h..s} and the payload {@code decode(p)}; anything else (two parts, four parts, the
  * JSON serialization) is handed to Signet unchanged and must be refused as malformed. {@code p} is
  * decoded <em>leniently</em> (characters outside the base64url alphabet dropped, padding and stray
- * low bits ignored): a detached payload never reaches Signet in encoded form, Signet re-encodes
- * the bytes itself, so the cases about a mangled payload encoding (tcIds 368-375) test that a
- * signature over a non-canonical encoding does not verify over the canonical one. The key set is
- * the group's {@code public} member, or {@code private} for HMAC groups that have no public half.
+ * low bits ignored): a detached payload never reaches Signet in encoded form, Signet re-encodes the
+ * bytes itself, so the cases about a mangled payload encoding (tcIds 368-375) test that a signature
+ * over a non-canonical encoding does not verify over the canonical one. The key set is the group's
+ * {@code public} member, or {@code private} for HMAC groups that have no public half.
  *
  * <h3>Valid cases Signet refuses on purpose</h3>
  *
  * <ul>
  *   <li><b>Algorithm outside Signet's closed set</b>: RS256/RS384/RS512 (RSASSA-PKCS1-v1_5, which
- *       Buildkite refuses for signing too), PS384, and RFC 7520's misspelt key {@code alg}
- *       {@code "ES521"}. A key with such an {@code alg} makes the whole key set refused when it is
- *       loaded ("unsupported algorithm"), before any signature is looked at; a header with one
- *       (RFC 7520 Figure 20: PS384, whose key says PS256) is refused as UNSUPPORTED_ALGORITHM.
+ *       Buildkite refuses for signing too), PS384, and RFC 7520's misspelt key {@code alg} {@code
+ *       "ES521"}. A key with such an {@code alg} makes the whole key set refused when it is loaded
+ *       ("unsupported algorithm"), before any signature is looked at; a header with one (RFC 7520
+ *       Figure 20: PS384, whose key says PS256) is refused as UNSUPPORTED_ALGORITHM.
  *   <li><b>tcId 372</b>: a {@code ?} inside the header segment. RFC 7515 §2 defines base64url
  *       without "any line breaks, whitespace, or other additional characters"; Signet's decoder is
  *       strict so that each value has a single spelling.
@@ -62,19 +62,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <h3>Invalid cases Signet accepts on purpose</h3>
  *
  * <ul>
- *   <li><b>json_web_signature tcId 374</b> ("ModifiedUnusedBitsInPayload"): the payload segment
- *       is {@code AB}, a non-canonical spelling of byte 0x00, and the MAC covers the canonical
- *       {@code AA}. Only the transport spelling is wrong, and a detached JWS has no payload
- *       segment: what Signet is given is byte 0x00 and a genuine MAC over its canonical encoding,
- *       the very value Signet itself would produce. (Signet's own segments, header and
- *       signature, must be canonical: see DetachedJwsAttackTest.)
- *   <li><b>json_web_key tcIds 10-12</b> ("key_too_short": HMAC keys one byte shorter than the hash).
- *       RFC 7518 §3.2 asks for keys at least as long as the hash, but Signet loads HS* keys only so
- *       that Buildkite verification sets work, and Buildkite's own agent integration tests sign
- *       with 6- and 7-byte secrets ({@code llamas}, {@code alpacas}; see {@code
- *       buildkite/keys.json}) that buildkite-agent accepts. Refusing them would refuse every
- *       HS256 vector Buildkite publishes. Signet never signs with HMAC, so it never creates such a
- *       key.
+ *   <li><b>json_web_signature tcId 374</b> ("ModifiedUnusedBitsInPayload"): the payload segment is
+ *       {@code AB}, a non-canonical spelling of byte 0x00, and the MAC covers the canonical {@code
+ *       AA}. Only the transport spelling is wrong, and a detached JWS has no payload segment: what
+ *       Signet is given is byte 0x00 and a genuine MAC over its canonical encoding, the very value
+ *       Signet itself would produce. (Signet's own segments, header and signature, must be
+ *       canonical: see DetachedJwsAttackTest.)
+ *   <li><b>json_web_key tcIds 10-12</b> ("key_too_short": HMAC keys one byte shorter than the
+ *       hash). RFC 7518 §3.2 asks for keys at least as long as the hash, but Signet loads HS* keys
+ *       only so that Buildkite verification sets work, and Buildkite's own agent integration tests
+ *       sign with 6- and 7-byte secrets ({@code llamas}, {@code alpacas}; see {@code
+ *       buildkite/keys.json}) that buildkite-agent accepts. Refusing them would refuse every HS256
+ *       vector Buildkite publishes. Signet never signs with HMAC, so it never creates such a key.
  * </ul>
  *
  * <h3>Defects in the vector file</h3>
@@ -164,8 +163,7 @@ class JwsWycheproofTest {
     JsonObject key = (JsonObject) c.group().get("public");
     String alg = headerAlgorithm(c);
     assertThat(alg).isEqualTo("ES256");
-    String withAlg =
-        JsonWriter.compact(JsonObject.builder().putAll(key).put("alg", alg).build());
+    String withAlg = JsonWriter.compact(JsonObject.builder().putAll(key).put("alg", alg).build());
     assertThatThrownBy(() -> KeySet.parse(withAlg, "wycheproof").verificationKeys())
         .isInstanceOf(KeyException.class)
         .hasMessageContaining("no key in the set may be used for signatures");
@@ -286,8 +284,9 @@ class JwsWycheproofTest {
   private static Refusal run(Case c) {
     VerificationKeys keys;
     try {
-      keys = KeySet.parse(c.keyJson(), "wycheproof group " + Vectors.str(c.group(), "comment"))
-          .verificationKeys();
+      keys =
+          KeySet.parse(c.keyJson(), "wycheproof group " + Vectors.str(c.group(), "comment"))
+              .verificationKeys();
     } catch (KeyException e) {
       return new Refusal("key", e.reason().name(), e.getMessage());
     }

@@ -29,9 +29,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Key loading: the signing rules of spec §7.2 (with Buildkite's error wording), key selection,
- * the Buildkite fixture keys, {@link KeyGenerator}'s output, and that no error message ever carries
- * key material.
+ * Key loading: the signing rules of spec §7.2 (with Buildkite's error wording), key selection, the
+ * Buildkite fixture keys, {@link KeyGenerator}'s output, and that no error message ever carries key
+ * material.
  */
 class KeySetTest {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -68,7 +68,10 @@ class KeySetTest {
 
   @Test
   void hmacIsRefusedForSigningSayingWhy() throws Exception {
-    String jwks = "{\"keys\":[{\"alg\":\"HS256\",\"k\":\"" + "A".repeat(43) + "\",\"kid\":\"h\",\"kty\":\"oct\"}]}";
+    String jwks =
+        "{\"keys\":[{\"alg\":\"HS256\",\"k\":\""
+            + "A".repeat(43)
+            + "\",\"kid\":\"h\",\"kty\":\"oct\"}]}";
     assertRefused(
         () -> KeySet.parse(jwks, "k.json").signer(null),
         "unsupported signing algorithm HS256",
@@ -82,7 +85,8 @@ class KeySetTest {
     // An Ed25519 key labelled with an EC or RSA algorithm.
     String jwks = edit(generated(Algorithm.EdDSA).privateJwks(), k -> k.put("alg", str(wrongAlg)));
     assertRefused(
-        () -> KeySet.parse(jwks, "k.json").signer(null), "unsupported signing algorithm for key type");
+        () -> KeySet.parse(jwks, "k.json").signer(null),
+        "unsupported signing algorithm for key type");
     assertRefused(
         () -> KeySet.parse(jwks, "k.json").verificationKeys(),
         "unsupported signing algorithm for key type");
@@ -233,10 +237,12 @@ class KeySetTest {
 
   @Test
   void hmacKeysCannotBeMixedWithPublicKeysInAVerificationSet() throws Exception {
-    String hmac = "{\"alg\":\"HS256\",\"k\":\"" + "A".repeat(43) + "\",\"kid\":\"h\",\"kty\":\"oct\"}";
+    String hmac =
+        "{\"alg\":\"HS256\",\"k\":\"" + "A".repeat(43) + "\",\"kid\":\"h\",\"kty\":\"oct\"}";
     String pub = keyObject(generated(Algorithm.EdDSA).publicJwks());
     assertRefused(
-        () -> KeySet.parse("{\"keys\":[" + hmac + "," + pub + "]}", "mixed.json").verificationKeys(),
+        () ->
+            KeySet.parse("{\"keys\":[" + hmac + "," + pub + "]}", "mixed.json").verificationKeys(),
         "mixes HMAC shared secrets with public keys");
   }
 
@@ -249,7 +255,8 @@ class KeySetTest {
   /** Buildkite's integration tests verify with 6- and 7-byte HMAC secrets; those must load. */
   @Test
   void buildkiteTestHmacKeysLoadForVerificationOnly() throws Exception {
-    for (JsonValue v : ((JsonArray) Vectors.load("buildkite/keys.json").get("test_code_keys")).items()) {
+    for (JsonValue v :
+        ((JsonArray) Vectors.load("buildkite/keys.json").get("test_code_keys")).items()) {
       String jwk = JsonWriter.compact(((JsonObject) v).get("jwk"));
       KeySet set = KeySet.parse(jwk, Vectors.str(v, "id"));
       String kid = set.describe().getFirst().keyId();
@@ -326,7 +333,9 @@ class KeySetTest {
     assertThat(members(key.privateJwks())).containsExactlyElementsOf(privateMembers);
     assertThat(members(key.publicJwks()))
         .containsExactlyElementsOf(
-            privateMembers.stream().filter(m -> !List.of("d", "dp", "dq", "p", "q", "qi").contains(m)).toList());
+            privateMembers.stream()
+                .filter(m -> !List.of("d", "dp", "dq", "p", "q", "qi").contains(m))
+                .toList());
     assertThat(key.toString()).doesNotContain(key.privateJwks()).contains("redacted");
   }
 
@@ -362,7 +371,8 @@ class KeySetTest {
   void errorMessagesNeverContainKeyMaterial() throws Exception {
     List<String> secrets = new ArrayList<>();
     List<ThrowingCallable> failures = new ArrayList<>();
-    for (Algorithm alg : List.of(Algorithm.EdDSA, Algorithm.ES256, Algorithm.ES512, Algorithm.PS512)) {
+    for (Algorithm alg :
+        List.of(Algorithm.EdDSA, Algorithm.ES256, Algorithm.ES512, Algorithm.PS512)) {
       String priv = generated(alg).privateJwks();
       JsonObject k = (JsonObject) ((JsonArray) ((JsonObject) reparse(priv)).get("keys")).get(0);
       for (String m : List.of("d", "p", "q", "dp", "dq", "qi")) {
@@ -394,9 +404,13 @@ class KeySetTest {
     }
     String hmacSecret = "c2VjcmV0LWhtYWMta2V5LW1hdGVyaWFsLTAxMjM0NTY3";
     secrets.add(hmacSecret);
-    String hmac = "{\"keys\":[{\"alg\":\"HS256\",\"k\":\"" + hmacSecret + "\",\"kid\":\"h\",\"kty\":\"oct\"}]}";
+    String hmac =
+        "{\"keys\":[{\"alg\":\"HS256\",\"k\":\""
+            + hmacSecret
+            + "\",\"kid\":\"h\",\"kty\":\"oct\"}]}";
     failures.add(() -> KeySet.parse(hmac, "hmac.json").signer(null));
-    failures.add(() -> KeySet.parse(hmac.replace("HS256", "ES256"), "hmac.json").verificationKeys());
+    failures.add(
+        () -> KeySet.parse(hmac.replace("HS256", "ES256"), "hmac.json").verificationKeys());
     failures.add(() -> KeySet.parse(hmac.replace("\"oct\"", "\"RSA\""), "hmac.json"));
 
     int thrown = 0;

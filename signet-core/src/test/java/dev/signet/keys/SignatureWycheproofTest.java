@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Project Wycheproof raw-signature vectors for the four algorithms Signet signs with, driven
  * through the production path: the group's public key becomes a JWK, {@link KeySet#parse} and
  * {@link KeySet#verificationKeys} load it, {@link VerificationKeys#select} picks it by kid and
- * algorithm, and {@link Verifier#verify} checks the test's message and signature. The message stands
- * in for a JWS signing input: a Verifier signs and verifies whatever bytes it is given.
+ * algorithm, and {@link Verifier#verify} checks the test's message and signature. The message
+ * stands in for a JWS signing input: a Verifier signs and verifies whatever bytes it is given.
  *
  * <p>Every {@code valid} case must verify and every {@code invalid} case must not. None of these
  * four files has an {@code acceptable} case at the pinned commit (dac1dd4); see {@link
@@ -145,9 +145,7 @@ class SignatureWycheproofTest {
             .select(c.alg(), KID);
     byte[] msg = HexFormat.of().parseHex(Vectors.str(c.test(), "msg"));
     byte[] sig = HexFormat.of().parseHex(Vectors.str(c.test(), "sig"));
-    assertThat(verifier.verify(msg, sig))
-        .as("%s %s", c.file(), c)
-        .isEqualTo(expectedToVerify(c));
+    assertThat(verifier.verify(msg, sig)).as("%s %s", c.file(), c).isEqualTo(expectedToVerify(c));
   }
 
   /**
@@ -155,8 +153,8 @@ class SignatureWycheproofTest {
    * implementation may go either way" (legacy encodings, weak parameters); Signet is a strict
    * verifier and rejects all of them, whatever the flag: a pipeline signature that verifies on one
    * verifier and not on another is worse than one that is refused everywhere, and Signet's own
-   * signer never produces such signatures. No such case exists in these files today; one added by
-   * a vector update fails here with its flags, so the decision is revisited per flag.
+   * signer never produces such signatures. No such case exists in these files today; one added by a
+   * vector update fails here with its flags, so the decision is revisited per flag.
    */
   private static boolean expectedToVerify(Case c) {
     return switch (c.result()) {
