@@ -145,6 +145,27 @@ class KeySetTest {
         .hasMessageContaining("curve");
   }
 
+  /**
+   * Wycheproof json_web_key tcId 9 ("exponentOne") is refused there for its RS256 label alone;
+   * relabelled PS512, the key must still be refused: with e = 1 every message is its own signature.
+   */
+  @Test
+  void rsaPublicExponentOneIsRefused() throws Exception {
+    JsonObject key = null;
+    for (JsonValue g :
+        ((JsonArray) Vectors.load("wycheproof/json_web_key_test.json").get("testGroups")).items()) {
+      if (Vectors.str(g, "comment").equals("exponentOne")) {
+        key =
+            (JsonObject)
+                ((JsonArray) ((JsonObject) ((JsonObject) g).get("public")).get("keys")).get(0);
+      }
+    }
+    assertThat(key).isNotNull();
+    String jwks =
+        edit("{\"keys\":[" + JsonWriter.compact(key) + "]}", k -> k.put("alg", str("PS512")));
+    assertRefused(() -> KeySet.parse(jwks, "e1.json").verificationKeys(), "invalid key material");
+  }
+
   // ---- key selection ----
 
   @Test
