@@ -27,8 +27,8 @@ import java.util.UUID;
  * <p>The job env is built in this order, later entries winning: the pipeline env; the step env
  * after matrix substitution (spec §2.5: step env overrides pipeline env); {@code
  * BUILDKITE_COMMAND}, {@code BUILDKITE_PLUGINS} and {@code BUILDKITE_REPO}; then the extra env.
- * {@code BUILDKITE_PLUGINS} is the compact one-key JSON of the post-matrix plugins, and absent
- * when there are none, which the agent reads as {@code ""} (spec §6 step 2.4).
+ * {@code BUILDKITE_PLUGINS} is the compact one-key JSON of the post-matrix plugins, and absent when
+ * there are none, which the agent reads as {@code ""} (spec §6 step 2.4).
  *
  * <p>Job IDs are name-based UUIDs of the step path and permutation, so output is reproducible.
  */

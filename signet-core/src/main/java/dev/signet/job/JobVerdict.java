@@ -6,8 +6,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link JobVerifier} decided about one job. Every verdict says whether the job may run;
- * a failure also says which check failed, on which field, and why (for {@code --explain}), and
+ * What {@link JobVerifier} decided about one job. Every verdict says whether the job may run; a
+ * failure also says which check failed, on which field, and why (for {@code --explain}), and
  * carries the agent's terse line. Details never contain env values, which may be secrets.
  */
 public sealed interface JobVerdict {
@@ -39,8 +39,8 @@ public sealed interface JobVerdict {
   }
 
   /**
-   * No verification key is configured and the step has no signature: the agent runs the job
-   * without any check (spec §6.1).
+   * No verification key is configured and the step has no signature: the agent runs the job without
+   * any check (spec §6.1).
    *
    * @param step the step as received (no matrix substitution is attempted without a signature)
    */
@@ -97,7 +97,10 @@ public sealed interface JobVerdict {
     NO_VERIFICATION_KEY("cannot verify signature. JWK for pipeline verification is not configured"),
     /** The signature or its field list did not verify ({@code ErrVerificationFailed}). */
     INVALID_SIGNATURE("invalid signature: signature verification failed"),
-    /** The job differs from the verified step, or its permutation is invalid ({@code ErrInvalidJob}). */
+    /**
+     * The job differs from the verified step, or its permutation is invalid ({@code
+     * ErrInvalidJob}).
+     */
     JOB_MISMATCH("invalid signature: job does not match signed step");
 
     private final String agentLine;

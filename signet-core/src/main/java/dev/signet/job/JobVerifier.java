@@ -111,7 +111,11 @@ public final class JobVerifier {
               : COMMAND + " differs from the signed command";
       case "env" -> envMismatch(post, env);
       case "plugins" -> pluginsMismatch(post, env);
-      // Covered by the signature and the permutation check; the job's step is the signed step.
+      // Nothing more to compare: the matrix is checked through the permutation, the repository
+      // through the signature, and secrets are read from the job's step, which is the signed step
+      // (spec §6 step 2.4). Spec §6 lists no rule for checkout (signed since 2026); it is read
+      // from the step like secrets, so it gets the same treatment rather than failing every step
+      // that has checkout settings (derived example D2 expects such a job to pass).
       case "matrix", "repository_url", "secrets", "checkout" -> null;
       default -> {
         if (field.startsWith("env::")) {
@@ -139,8 +143,7 @@ public final class JobVerifier {
   private static @Nullable String pluginsMismatch(CommandStep post, Map<String, String> env) {
     String jobPlugins = env.getOrDefault(PLUGINS, "");
     boolean stepEmpty = post.plugins().isEmpty();
-    boolean jobEmpty =
-        jobPlugins.isEmpty() || jobPlugins.equals("null") || jobPlugins.equals("[]");
+    boolean jobEmpty = jobPlugins.isEmpty() || jobPlugins.equals("null") || jobPlugins.equals("[]");
     if (stepEmpty || jobEmpty) {
       if (stepEmpty && jobEmpty) {
         return null;

@@ -27,9 +27,9 @@ import java.util.regex.Pattern;
  * [A-Za-z0-9_.-]}. Substituted text is not scanned again.
  *
  * <p>Fields substituted: command, label, plugin sources and configs, cache, checkout extra keys,
- * step env values (not names) and the remaining fields; in JSON values both object keys and
- * string values, recursively. Not substituted: the matrix itself, the secrets (go-pipeline's call
- * is a no-op there), the key, the signature, and checkout's known fields.
+ * step env values (not names) and the remaining fields; in JSON values both object keys and string
+ * values, recursively. Not substituted: the matrix itself, the secrets (go-pipeline's call is a
+ * no-op there), the key, the signature, and checkout's known fields.
  */
 public final class MatrixInterpolation {
   static final Pattern TOKEN =

@@ -75,13 +75,13 @@ public final class MatrixPermutations {
   }
 
   /**
-   * Every permutation {@link #validate} accepts, in the order a control plane creates the jobs:
-   * the basic combinations (first setup dimension outermost, values in setup order), then the
+   * Every permutation {@link #validate} accepts, in the order a control plane creates the jobs: the
+   * basic combinations (first setup dimension outermost, values in setup order), then the
    * combinations adjustments add, with skipped ones removed. A step without a matrix, or with a
    * matrix of no dimensions, has one job with the empty permutation.
    *
-   * @throws MatrixException when the matrix itself is unusable: a setup dimension written as
-   *     {@code null}, a malformed adjustment, or more than {@value #MAX_PERMUTATIONS} combinations
+   * @throws MatrixException when the matrix itself is unusable: a setup dimension written as {@code
+   *     null}, a malformed adjustment, or more than {@value #MAX_PERMUTATIONS} combinations
    */
   public static List<SequencedMap<String, String>> enumerate(@Nullable Matrix matrix)
       throws MatrixException {

@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The bytes a step signature covers (spec §4): the RFC 8785 canonical form of {@code
- * {"alg": <algorithm>, "values": {<field>: <value>, ...}}}.
+ * The bytes a step signature covers (spec §4): the RFC 8785 canonical form of {@code {"alg":
+ * <algorithm>, "values": {<field>: <value>, ...}}}.
  *
  * <p>The algorithm is bound into the payload so that changing {@code signature.algorithm}
  * invalidates the signature (spec §10.13). This is the hot path of signing and verification: the

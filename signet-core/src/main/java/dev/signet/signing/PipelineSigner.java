@@ -26,8 +26,8 @@ import org.jspecify.annotations.Nullable;
  * Signs every command step of a pipeline, including those nested in groups (Buildkite's {@code
  * SignSteps}, spec §1, §2.10). Wait, input and trigger steps pass through unchanged.
  *
- * <p>Unlike Buildkite, which signs the steps before an unknown one and then fails, Signet looks
- * for unknown steps first, so a refused pipeline never costs a (possibly remote) signing call.
+ * <p>Unlike Buildkite, which signs the steps before an unknown one and then fails, Signet looks for
+ * unknown steps first, so a refused pipeline never costs a (possibly remote) signing call.
  */
 public final class PipelineSigner {
   static final String UNKNOWN_STEP_MESSAGE =
@@ -45,8 +45,8 @@ public final class PipelineSigner {
    *     {@code ""}, which Buildkite allows)
    * @param mergePipelineSecrets merge pipeline-level secrets into top-level command steps before
    *     signing, as {@code tool sign} does offline (spec §2.8, {@code MergeSecretsFromPipeline})
-   * @param debug receives each step path and its canonical payload ({@code --debug-signing});
-   *     the payload can contain secrets from env values, so the caller must treat it as such
+   * @param debug receives each step path and its canonical payload ({@code --debug-signing}); the
+   *     payload can contain secrets from env values, so the caller must treat it as such
    */
   public record Options(
       @Nullable SequencedMap<String, String> pipelineEnv,
@@ -86,7 +86,10 @@ public final class PipelineSigner {
 
   /** Signs one command step with {@code pipelineEnv} as the outer env. */
   public static CommandStep signStep(
-      CommandStep step, Signer signer, SequencedMap<String, String> pipelineEnv, String repositoryUrl)
+      CommandStep step,
+      Signer signer,
+      SequencedMap<String, String> pipelineEnv,
+      String repositoryUrl)
       throws KeyException {
     SignedFields fields = SignedFields.forSigning(step, pipelineEnv, repositoryUrl);
     String alg = signer.algorithm().jwa();
@@ -200,8 +203,8 @@ public final class PipelineSigner {
    *       form ({@code ${VAR}}, {@code ${VAR:-default}}, ...): substituted;
    *   <li>{@code $$} and {@code \$}: escapes the backend turns into {@code $}, so the text still
    *       changes (Buildkite refuses them too);
-   *   <li>{@code $} followed by any other character, such as {@code $1} or {@code $@}:
-   *       Buildkite's parser cannot read these and fails the upload, so they are refused as well.
+   *   <li>{@code $} followed by any other character, such as {@code $1} or {@code $@}: Buildkite's
+   *       parser cannot read these and fails the upload, so they are refused as well.
    * </ul>
    *
    * <p>Left alone, because the backend leaves them as text: {@code $} at the end of the text or

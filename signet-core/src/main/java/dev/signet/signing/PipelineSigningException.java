@@ -26,8 +26,7 @@ public final class PipelineSigningException extends SignetException {
     this.where = where;
   }
 
-  PipelineSigningException(
-      Reason reason, @Nullable String where, String message, Throwable cause) {
+  PipelineSigningException(Reason reason, @Nullable String where, String message, Throwable cause) {
     super(message, cause);
     this.reason = reason;
     this.where = where;

@@ -17,13 +17,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The signed-field map of a command step (spec §3): field name to the JSON value that goes into
- * the canonical payload. Built once per step, from the step and an "outer env" — the pipeline env
- * when signing, the whole job env when verifying.
+ * The signed-field map of a command step (spec §3): field name to the JSON value that goes into the
+ * canonical payload. Built once per step, from the step and an "outer env" — the pipeline env when
+ * signing, the whole job env when verifying.
  *
- * <p>Names are kept in byte-wise (UTF-8) order, which is the order of {@code signed_fields}
- * (Go {@code sort.Strings}); the canonical payload re-sorts by UTF-16 code units as RFC 8785
- * requires (spec §10, pitfalls). The two orders differ only for characters above U+FFFF.
+ * <p>Names are kept in byte-wise (UTF-8) order, which is the order of {@code signed_fields} (Go
+ * {@code sort.Strings}); the canonical payload re-sorts by UTF-16 code units as RFC 8785 requires
+ * (spec §10, pitfalls). The two orders differ only for characters above U+FFFF.
  */
 public final class SignedFields {
   static final String COMMAND = "command";
@@ -47,10 +47,10 @@ public final class SignedFields {
   }
 
   /**
-   * The values a signer covers (spec §3, Go {@code SignedFields}): the five fixed fields,
-   * {@code secrets} and {@code checkout} only when non-empty, and {@code env::NAME} for every
-   * pipeline variable the step env does not override (spec §10.3: the job carries the step value
-   * for those, so signing the pipeline value would break every override).
+   * The values a signer covers (spec §3, Go {@code SignedFields}): the five fixed fields, {@code
+   * secrets} and {@code checkout} only when non-empty, and {@code env::NAME} for every pipeline
+   * variable the step env does not override (spec §10.3: the job carries the step value for those,
+   * so signing the pipeline value would break every override).
    */
   public static SignedFields forSigning(
       CommandStep step, SequencedMap<String, String> pipelineEnv, String repositoryUrl) {

@@ -87,7 +87,8 @@ public final class StepVerifier {
       throw new StepVerificationException(
           StepVerificationException.Reason.ALGORITHM_MISMATCH,
           null,
-          "signature.algorithm differs from the JWS header's algorithm " + claimed.algorithm()
+          "signature.algorithm differs from the JWS header's algorithm "
+              + claimed.algorithm()
               + ", and the payload binds it, so the signature does not match");
     }
   }

@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AgentJobVerificationVectorsTest {
   static Stream<Named<JsonObject>> cases() {
-    return ((JsonArray) Vectors.load("buildkite/agent_job_verification_integration_test.json")
-            .get("tests"))
+    return ((JsonArray)
+            Vectors.load("buildkite/agent_job_verification_integration_test.json").get("tests"))
         .items().stream().map(t -> Named.of(Vectors.str(t, "go_test"), (JsonObject) t));
   }
 

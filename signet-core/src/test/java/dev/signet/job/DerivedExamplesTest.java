@@ -62,7 +62,9 @@ class DerivedExamplesTest {
 
   @Test
   void everyExampleIsCovered() {
-    assertThat(((JsonArray) FILE.get("examples")).items().stream().map(e -> Vectors.str(e, "id").substring(0, 2)))
+    assertThat(
+            ((JsonArray) FILE.get("examples"))
+                .items().stream().map(e -> Vectors.str(e, "id").substring(0, 2)))
         .containsExactly("D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8");
   }
 
@@ -78,18 +80,30 @@ class DerivedExamplesTest {
         List.of(
             StepModel.commandStep(byPath.get("steps[0]").get("model")),
             new WaitStep(new JsonString("wait")),
-            new GroupStep(":test_tube: tests", null,
+            new GroupStep(
+                ":test_tube: tests",
+                null,
                 List.of(StepModel.commandStep(byPath.get("steps[2].steps[0]").get("model"))),
                 JsonObject.EMPTY),
             new TriggerStep(trigger),
             StepModel.commandStep(byPath.get("steps[4]").get("model")));
     Pipeline pipeline =
-        new Pipeline(steps, StepModel.stringMap(d1.get("pipeline_env_after_parsing")), List.of(),
-            null, JsonObject.EMPTY, false);
+        new Pipeline(
+            steps,
+            StepModel.stringMap(d1.get("pipeline_env_after_parsing")),
+            List.of(),
+            null,
+            JsonObject.EMPTY,
+            false);
     Map<String, String> payloads = new LinkedHashMap<>();
     Pipeline signed =
-        PipelineSigner.sign(pipeline, TestKeys.signer(KEY),
-            new PipelineSigner.Options(null, Vectors.str(d1, "repository_url"), false,
+        PipelineSigner.sign(
+            pipeline,
+            TestKeys.signer(KEY),
+            new PipelineSigner.Options(
+                null,
+                Vectors.str(d1, "repository_url"),
+                false,
                 (path, p) -> payloads.put(path, new String(p, StandardCharsets.UTF_8))));
 
     assertThat(payloads.keySet()).containsExactly("steps[0]", "steps[2].steps[0]", "steps[4]");
@@ -97,10 +111,12 @@ class DerivedExamplesTest {
       JsonObject expected = (JsonObject) byPath.get(e.getKey()).get("expected");
       assertThat(e.getValue()).isEqualTo(Vectors.str(expected, "canonical_payload"));
     }
-    assertThat(((CommandStep) signed.steps().get(0)).signature()).isEqualTo(sig(byPath, "steps[0]"));
+    assertThat(((CommandStep) signed.steps().get(0)).signature())
+        .isEqualTo(sig(byPath, "steps[0]"));
     assertThat(((CommandStep) ((GroupStep) signed.steps().get(2)).steps().get(0)).signature())
         .isEqualTo(sig(byPath, "steps[2].steps[0]"));
-    assertThat(((CommandStep) signed.steps().get(4)).signature()).isEqualTo(sig(byPath, "steps[4]"));
+    assertThat(((CommandStep) signed.steps().get(4)).signature())
+        .isEqualTo(sig(byPath, "steps[4]"));
     assertThat(signed.steps().get(1)).isEqualTo(steps.get(1));
     assertThat(signed.steps().get(3)).isEqualTo(steps.get(3));
     // Only the signature changed.
@@ -115,7 +131,10 @@ class DerivedExamplesTest {
     JsonArray jobs = (JsonArray) example("D2").get("jobs");
     List<Named<JsonObject>> out = new ArrayList<>();
     for (int i = 0; i < jobs.size(); i++) {
-      out.add(Named.of("job " + i + ": " + Vectors.str(jobs.get(i), "expected_outcome"), (JsonObject) jobs.get(i)));
+      out.add(
+          Named.of(
+              "job " + i + ": " + Vectors.str(jobs.get(i), "expected_outcome"),
+              (JsonObject) jobs.get(i)));
     }
     return out.stream();
   }
@@ -127,17 +146,21 @@ class DerivedExamplesTest {
     CommandStep step = StepModel.commandStep(d2.get("step_as_received"));
     assertThat(step.signature()).isEqualTo(StepModel.signature(d2.get("signature")));
     Job job =
-        new Job("j", StepModel.stringMap(j.get("job_env")), step,
+        new Job(
+            "j",
+            StepModel.stringMap(j.get("job_env")),
+            step,
             StepModel.stringMap(j.get("matrix_permutation")));
     if (j.get("verify_side_payload") instanceof JsonString payload) {
       SignedFields fields =
-          SignedFields.forVerification(step, step.signature().signedFields(), job.env(),
-              job.env().get("BUILDKITE_REPO"));
+          SignedFields.forVerification(
+              step, step.signature().signedFields(), job.env(), job.env().get("BUILDKITE_REPO"));
       assertThat(new String(CanonicalPayload.of("EdDSA", fields), StandardCharsets.UTF_8))
           .isEqualTo(payload.value());
     }
     JobVerdict verdict =
-        new JobVerifier(TestKeys.verificationKeys(KEY), JobVerifier.FailureBehavior.BLOCK).verify(job);
+        new JobVerifier(TestKeys.verificationKeys(KEY), JobVerifier.FailureBehavior.BLOCK)
+            .verify(job);
     String outcome = Vectors.str(j, "expected_outcome");
     if (outcome.startsWith("pass")) {
       assertThat(verdict).isInstanceOf(JobVerdict.Verified.class);
@@ -175,22 +198,30 @@ class DerivedExamplesTest {
     Pipeline pipeline =
         new Pipeline(
             List.of(
-                CommandStep.of("make deploy").withSecrets(List.of(new Secret("db-url-secret", "DB_URL"))),
+                CommandStep.of("make deploy")
+                    .withSecrets(List.of(new Secret("db-url-secret", "DB_URL"))),
                 new GroupStep("g", null, List.of(CommandStep.of("make nested")), JsonObject.EMPTY)),
             new LinkedHashMap<>(),
             List.of(new Secret("SHARED_TOKEN", "SHARED_TOKEN")),
-            null, JsonObject.EMPTY, false);
+            null,
+            JsonObject.EMPTY,
+            false);
     String repo = Vectors.str(d3, "repository_url");
     for (String mode : List.of("tool_sign_offline", "pipeline_upload")) {
       JsonObject expected = (JsonObject) d3.get(mode);
       Pipeline signed =
-          PipelineSigner.sign(pipeline, TestKeys.signer(KEY),
+          PipelineSigner.sign(
+              pipeline,
+              TestKeys.signer(KEY),
               new PipelineSigner.Options(null, repo, mode.equals("tool_sign_offline"), null));
       assertThat(((CommandStep) signed.steps().get(0)).signature())
-          .as(mode).isEqualTo(StepModel.signature(((JsonObject) expected.get("steps[0]")).get("signature")));
+          .as(mode)
+          .isEqualTo(StepModel.signature(((JsonObject) expected.get("steps[0]")).get("signature")));
       if (expected.has("steps[1].steps[0]")) {
         assertThat(((CommandStep) ((GroupStep) signed.steps().get(1)).steps().get(0)).signature())
-            .isEqualTo(StepModel.signature(((JsonObject) expected.get("steps[1].steps[0]")).get("signature")));
+            .isEqualTo(
+                StepModel.signature(
+                    ((JsonObject) expected.get("steps[1].steps[0]")).get("signature")));
       }
     }
   }
@@ -201,23 +232,34 @@ class DerivedExamplesTest {
     JsonObject plugin = (JsonObject) ((JsonArray) d4.get("plugins_model")).get(0);
     JsonObject described = (JsonObject) plugin.get("config_description");
     // Floats are described as strings in the vector (JSON cannot carry 1.0 or -0.0 distinctly).
-    List<String> floats = List.of("float_one", "float", "exp_big", "exp_small", "tiny_ok", "neg_zero");
+    List<String> floats =
+        List.of("float_one", "float", "exp_big", "exp_small", "tiny_ok", "neg_zero");
     JsonObject.Builder config = JsonObject.builder();
-    described.members().forEach((k, v) -> config.put(k,
-        floats.contains(k) ? new JsonFloat(Double.parseDouble(((JsonString) v).value())) : v));
+    described
+        .members()
+        .forEach(
+            (k, v) ->
+                config.put(
+                    k,
+                    floats.contains(k)
+                        ? new JsonFloat(Double.parseDouble(((JsonString) v).value()))
+                        : v));
     List<Plugin> plugins = List.of(new Plugin(Vectors.str(plugin, "source"), config.build()));
     assertThat(Jcs.canonicalString(StepJson.plugins(plugins)))
         .isEqualTo(Vectors.str(d4, "expected_plugins_value_jcs"));
     JsonObject signedWith = (JsonObject) d4.get("signed_with_EdDSA");
     CommandStep signed =
-        PipelineSigner.signStep(CommandStep.of("true").withPlugins(plugins), TestKeys.signer(KEY),
-            new LinkedHashMap<>(), "git@github.com:acme/widgets.git");
+        PipelineSigner.signStep(
+            CommandStep.of("true").withPlugins(plugins),
+            TestKeys.signer(KEY),
+            new LinkedHashMap<>(),
+            "git@github.com:acme/widgets.git");
     assertThat(signed.signature()).isEqualTo(StepModel.signature(signedWith.get("signature")));
   }
 
   static Stream<Named<JsonObject>> d5Cases() {
-    return ((JsonArray) example("D5").get("cases")).items().stream()
-        .map(c -> Named.of(Vectors.str(c, "name"), (JsonObject) c));
+    return ((JsonArray) example("D5").get("cases"))
+        .items().stream().map(c -> Named.of(Vectors.str(c, "name"), (JsonObject) c));
   }
 
   @ParameterizedTest
@@ -229,26 +271,39 @@ class DerivedExamplesTest {
 
   @Test
   void d5SkipEmptyStringIsOmittedButStillSkips() throws Exception {
-    JsonObject c = d5Cases().filter(n -> n.getName().startsWith("skip empty")).findFirst().orElseThrow().getPayload();
-    assertThatThrownBy(() -> MatrixPermutations.validate(StepModel.matrix(c.get("model")), Map.of("x", "1")))
+    JsonObject c =
+        d5Cases()
+            .filter(n -> n.getName().startsWith("skip empty"))
+            .findFirst()
+            .orElseThrow()
+            .getPayload();
+    assertThatThrownBy(
+            () -> MatrixPermutations.validate(StepModel.matrix(c.get("model")), Map.of("x", "1")))
         .hasMessage("permutation is skipped by adjustment");
     assertThat(MatrixPermutations.enumerate(StepModel.matrix(c.get("model")))).isEmpty();
   }
 
   static Stream<Named<JsonObject>> d6Cases() {
-    return ((JsonArray) example("D6").get("cases")).items().stream()
-        .map(c -> Named.of(Vectors.str(c, "source"), (JsonObject) c));
+    return ((JsonArray) example("D6").get("cases"))
+        .items().stream().map(c -> Named.of(Vectors.str(c, "source"), (JsonObject) c));
   }
 
   @ParameterizedTest
   @MethodSource("d6Cases")
   void d6PluginFullSource(JsonObject c) {
-    assertThat(StepJson.fullSource(Vectors.str(c, "source"))).isEqualTo(Vectors.str(c, "full_source"));
+    assertThat(StepJson.fullSource(Vectors.str(c, "source")))
+        .isEqualTo(Vectors.str(c, "full_source"));
   }
 
   static Stream<Named<JsonObject>> d7Cases() {
-    return ((JsonArray) example("D7").get("cases")).items().stream()
-        .map(c -> Named.of(StepModel.strings((JsonArray) ((JsonObject) c).get("signed_fields")).toString(), (JsonObject) c));
+    return ((JsonArray) example("D7").get("cases"))
+        .items().stream()
+            .map(
+                c ->
+                    Named.of(
+                        StepModel.strings((JsonArray) ((JsonObject) c).get("signed_fields"))
+                            .toString(),
+                        (JsonObject) c));
   }
 
   @ParameterizedTest
@@ -271,8 +326,8 @@ class DerivedExamplesTest {
   }
 
   static Stream<Named<JsonObject>> d8Cases() {
-    return ((JsonArray) example("D8").get("cases")).items().stream()
-        .map(c -> Named.of(Vectors.str(c, "key"), (JsonObject) c));
+    return ((JsonArray) example("D8").get("cases"))
+        .items().stream().map(c -> Named.of(Vectors.str(c, "key"), (JsonObject) c));
   }
 
   @ParameterizedTest
@@ -280,10 +335,16 @@ class DerivedExamplesTest {
   void d8ProtectedHeaderBytes(JsonObject c) throws Exception {
     String key = Vectors.str(c, "key");
     Signer signer =
-        key.startsWith("JWK") ? TestKeys.signer(KEY)
-            : key.startsWith("HS256") ? TestKeys.signer("HS256/alpacas#chartreuse")
-            : withoutKeyId(KeySet.parse(KeyGenerator.generate(Algorithm.ES256, "kms", new SecureRandom())
-                .privateJwks(), "kms").signer(null));
+        key.startsWith("JWK")
+            ? TestKeys.signer(KEY)
+            : key.startsWith("HS256")
+                ? TestKeys.signer("HS256/alpacas#chartreuse")
+                : withoutKeyId(
+                    KeySet.parse(
+                            KeyGenerator.generate(Algorithm.ES256, "kms", new SecureRandom())
+                                .privateJwks(),
+                            "kms")
+                        .signer(null));
     String value = DetachedJws.sign(signer, "{}".getBytes(StandardCharsets.UTF_8));
     String header = value.substring(0, value.indexOf('.'));
     assertThat(header).isEqualTo(Vectors.str(c, "b64"));

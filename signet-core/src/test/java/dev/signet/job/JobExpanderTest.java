@@ -32,9 +32,13 @@ class JobExpanderTest {
         CommandStep.of("make {{matrix}}")
             .withEnv(stepEnv)
             .withMatrix(Matrix.anonymous(List.of("x86", "arm")))
-            .withPlugins(List.of(new Plugin("docker#v1", JsonObject.builder().put("image", "{{matrix}}").build())));
+            .withPlugins(
+                List.of(
+                    new Plugin(
+                        "docker#v1", JsonObject.builder().put("image", "{{matrix}}").build())));
     Pipeline p = pipeline(List.of(step), Map.of("SHARED", "pipeline", "ONLY_PIPELINE", "p"));
-    List<Job> jobs = JobExpander.expand(p, "git@x:y.git", Map.of("BUILDKITE_REPO", "override", "EXTRA", "e"));
+    List<Job> jobs =
+        JobExpander.expand(p, "git@x:y.git", Map.of("BUILDKITE_REPO", "override", "EXTRA", "e"));
 
     assertThat(jobs).hasSize(2);
     Job arm = jobs.get(1);
@@ -45,7 +49,8 @@ class JobExpanderTest {
         .containsEntry("ONLY_PIPELINE", "p")
         .containsEntry("ARCH", "arm")
         .containsEntry("BUILDKITE_COMMAND", "make arm")
-        .containsEntry("BUILDKITE_PLUGINS",
+        .containsEntry(
+            "BUILDKITE_PLUGINS",
             "[{\"github.com/buildkite-plugins/docker-buildkite-plugin#v1\":{\"image\":\"arm\"}}]")
         .containsEntry("BUILDKITE_REPO", "override")
         .containsEntry("EXTRA", "e");
@@ -53,9 +58,12 @@ class JobExpanderTest {
 
   @Test
   void noPluginsMeansNoBuildkitePlugins() throws Exception {
-    Pipeline p = pipeline(List.of(CommandStep.of("true")), Map.of("BUILDKITE_PLUGINS", "[{\"x\":null}]"));
+    Pipeline p =
+        pipeline(List.of(CommandStep.of("true")), Map.of("BUILDKITE_PLUGINS", "[{\"x\":null}]"));
     Job job = JobExpander.expand(p, "r", Map.of()).getFirst();
-    assertThat(job.env()).doesNotContainKey("BUILDKITE_PLUGINS").containsEntry("BUILDKITE_REPO", "r");
+    assertThat(job.env())
+        .doesNotContainKey("BUILDKITE_PLUGINS")
+        .containsEntry("BUILDKITE_REPO", "r");
     assertThat(job.matrixPermutation()).isEmpty();
   }
 
@@ -66,7 +74,9 @@ class JobExpanderTest {
             List.of(
                 CommandStep.of("a"),
                 new WaitStep(new JsonString("wait")),
-                new GroupStep("g", null,
+                new GroupStep(
+                    "g",
+                    null,
                     List.of(CommandStep.of("b").withMatrix(Matrix.anonymous(List.of("1", "2")))),
                     JsonObject.EMPTY)),
             Map.of());
@@ -74,19 +84,29 @@ class JobExpanderTest {
     List<Job> second = JobExpander.expand(p, "r", Map.of());
     assertThat(first).hasSize(3).isEqualTo(second);
     assertThat(first.stream().map(Job::id).distinct()).hasSize(3);
-    assertThat(first.stream().map(j -> j.env().get("BUILDKITE_COMMAND"))).containsExactly("a", "b", "b");
+    assertThat(first.stream().map(j -> j.env().get("BUILDKITE_COMMAND")))
+        .containsExactly("a", "b", "b");
   }
 
   @Test
   void unknownStepsAndUnfillableTokensAreRefusedByPath() {
     Pipeline unknown =
-        pipeline(List.of(new GroupStep("g", null,
-            List.of(new UnknownStep(new JsonString("?"), "not a step", "")), JsonObject.EMPTY)), Map.of());
+        pipeline(
+            List.of(
+                new GroupStep(
+                    "g",
+                    null,
+                    List.of(new UnknownStep(new JsonString("?"), "not a step", "")),
+                    JsonObject.EMPTY)),
+            Map.of());
     assertThatThrownBy(() -> JobExpander.expand(unknown, "r", Map.of()))
-        .isInstanceOfSatisfying(JobExpansionException.class,
+        .isInstanceOfSatisfying(
+            JobExpansionException.class,
             e -> assertThat(e.stepPath()).isEqualTo("steps[0].steps[0]"));
     Pipeline badToken =
-        pipeline(List.of(CommandStep.of("{{matrix.os}}").withMatrix(Matrix.anonymous(List.of("a")))), Map.of());
+        pipeline(
+            List.of(CommandStep.of("{{matrix.os}}").withMatrix(Matrix.anonymous(List.of("a")))),
+            Map.of());
     assertThatThrownBy(() -> JobExpander.expand(badToken, "r", Map.of()))
         .hasMessage("steps[0]: unknown matrix tokens in input: matrix.os");
   }

@@ -28,7 +28,9 @@ class JobVerifierTest {
   }
 
   static Job signedJob(CommandStep step, Map<String, String> envOverrides) throws Exception {
-    Pipeline p = new Pipeline(List.of(step), new LinkedHashMap<>(), List.of(), null, JsonObject.EMPTY, false);
+    Pipeline p =
+        new Pipeline(
+            List.of(step), new LinkedHashMap<>(), List.of(), null, JsonObject.EMPTY, false);
     Pipeline signed = PipelineSigner.sign(p, signer, PipelineSigner.Options.forRepository("r"));
     Job job = JobExpander.expand(signed, "r", Map.of()).getFirst();
     LinkedHashMap<String, String> env = new LinkedHashMap<>(job.env());
@@ -43,20 +45,29 @@ class JobVerifierTest {
   @Test
   void pluginsAreComparedSemantically() throws Exception {
     CommandStep step =
-        CommandStep.of("x").withPlugins(List.of(new Plugin("docker#v1",
-            JsonObject.builder().put("b", "2").put("a", new JsonFloat(1.0)).build())));
-    String reordered = "[ {\"github.com/buildkite-plugins/docker-buildkite-plugin#v1\": {\"a\": 1.0, \"b\": \"2\"}} ]";
+        CommandStep.of("x")
+            .withPlugins(
+                List.of(
+                    new Plugin(
+                        "docker#v1",
+                        JsonObject.builder().put("b", "2").put("a", new JsonFloat(1.0)).build())));
+    String reordered =
+        "[ {\"github.com/buildkite-plugins/docker-buildkite-plugin#v1\": {\"a\": 1.0, \"b\":"
+            + " \"2\"}} ]";
     assertThat(verify(signedJob(step, Map.of("BUILDKITE_PLUGINS", reordered))))
         .isInstanceOf(JobVerdict.Verified.class);
     String changed = reordered.replace("\"2\"", "\"3\"");
     assertThat(verify(signedJob(step, Map.of("BUILDKITE_PLUGINS", changed))))
-        .isInstanceOfSatisfying(JobVerdict.Failed.class, f -> {
-          assertThat(f.check()).isEqualTo(JobVerdict.Check.JOB_MISMATCH);
-          assertThat(f.field()).isEqualTo("plugins");
-          assertThat(f.step()).isNotNull();
-        });
+        .isInstanceOfSatisfying(
+            JobVerdict.Failed.class,
+            f -> {
+              assertThat(f.check()).isEqualTo(JobVerdict.Check.JOB_MISMATCH);
+              assertThat(f.field()).isEqualTo("plugins");
+              assertThat(f.step()).isNotNull();
+            });
     assertThat(verify(signedJob(step, Map.of("BUILDKITE_PLUGINS", "{not json"))))
-        .isInstanceOfSatisfying(JobVerdict.Failed.class,
+        .isInstanceOfSatisfying(
+            JobVerdict.Failed.class,
             f -> assertThat(f.detail()).isEqualTo("BUILDKITE_PLUGINS is not valid JSON"));
   }
 
@@ -64,19 +75,28 @@ class JobVerifierTest {
   void emptyPluginFormsAreEquivalentButNotWhenTheStepHasPlugins() throws Exception {
     for (String empty : List.of("", "null", "[]")) {
       assertThat(verify(signedJob(CommandStep.of("x"), Map.of("BUILDKITE_PLUGINS", empty))))
-          .as(empty).isInstanceOf(JobVerdict.Verified.class);
+          .as(empty)
+          .isInstanceOf(JobVerdict.Verified.class);
     }
-    assertThat(verify(signedJob(CommandStep.of("x"), Map.of("BUILDKITE_PLUGINS", "[{\"evil\":null}]"))))
-        .isInstanceOfSatisfying(JobVerdict.Failed.class, f -> assertThat(f.field()).isEqualTo("plugins"));
-    CommandStep withPlugin = CommandStep.of("x").withPlugins(List.of(new Plugin("docker#v1", null)));
+    assertThat(
+            verify(
+                signedJob(CommandStep.of("x"), Map.of("BUILDKITE_PLUGINS", "[{\"evil\":null}]"))))
+        .isInstanceOfSatisfying(
+            JobVerdict.Failed.class, f -> assertThat(f.field()).isEqualTo("plugins"));
+    CommandStep withPlugin =
+        CommandStep.of("x").withPlugins(List.of(new Plugin("docker#v1", null)));
     assertThat(verify(signedJob(withPlugin, Map.of("BUILDKITE_PLUGINS", "[]"))))
-        .isInstanceOfSatisfying(JobVerdict.Failed.class, f -> assertThat(f.field()).isEqualTo("plugins"));
+        .isInstanceOfSatisfying(
+            JobVerdict.Failed.class, f -> assertThat(f.field()).isEqualTo("plugins"));
   }
 
   @Test
   void noKeyAndNoSignatureRunsUnchecked() {
     Job job =
-        new Job("j", new LinkedHashMap<>(Map.of("BUILDKITE_COMMAND", "x")), CommandStep.of("x"),
+        new Job(
+            "j",
+            new LinkedHashMap<>(Map.of("BUILDKITE_COMMAND", "x")),
+            CommandStep.of("x"),
             new LinkedHashMap<>());
     JobVerdict v = new JobVerifier(null, JobVerifier.FailureBehavior.BLOCK).verify(job);
     assertThat(v).isInstanceOf(JobVerdict.NotChecked.class);
@@ -89,10 +109,12 @@ class JobVerifierTest {
     LinkedHashMap<String, String> env = new LinkedHashMap<>(Map.of("TOKEN", "s3cr3t-value"));
     Job job = signedJob(CommandStep.of("x").withEnv(env), Map.of("TOKEN", "other-s3cr3t"));
     assertThat(verify(job))
-        .isInstanceOfSatisfying(JobVerdict.Failed.class, f -> {
-          assertThat(f.check()).isEqualTo(JobVerdict.Check.JOB_MISMATCH);
-          assertThat(f.field()).isEqualTo("env");
-          assertThat(f.detail()).contains("TOKEN").doesNotContain("s3cr3t");
-        });
+        .isInstanceOfSatisfying(
+            JobVerdict.Failed.class,
+            f -> {
+              assertThat(f.check()).isEqualTo(JobVerdict.Check.JOB_MISMATCH);
+              assertThat(f.field()).isEqualTo("env");
+              assertThat(f.detail()).contains("TOKEN").doesNotContain("s3cr3t");
+            });
   }
 }

@@ -40,8 +40,10 @@ class MatrixInterpolationVectorsTest {
           continue; // "matrix doesn't interpolate itself": a note, tested below
         }
         JsonValue perm = co.has("permutation") ? co.get("permutation") : test.get("permutation");
-        out.add(Named.of(Vectors.str(test, "go_test") + "/" + Vectors.str(co, "name"),
-            new Case(StepModel.stringMap(perm), co)));
+        out.add(
+            Named.of(
+                Vectors.str(test, "go_test") + "/" + Vectors.str(co, "name"),
+                new Case(StepModel.stringMap(perm), co)));
       }
     }
     return out.stream();
@@ -66,14 +68,16 @@ class MatrixInterpolationVectorsTest {
       assertThat(MatrixInterpolation.interpolate(s.value(), k.permutation()))
           .isEqualTo(Vectors.str(k.c(), "want"));
     } else {
-      assertThat(MatrixInterpolation.interpolate(input, k.permutation())).isEqualTo(k.c().get("want"));
+      assertThat(MatrixInterpolation.interpolate(input, k.permutation()))
+          .isEqualTo(k.c().get("want"));
     }
   }
 
   @Test
   void re2WhitespaceExcludesVerticalTab() throws Exception {
     Map<String, String> p = Map.of("", "x");
-    assertThat(MatrixInterpolation.interpolate("{{\u000bmatrix}}", p)).isEqualTo("{{\u000bmatrix}}");
+    assertThat(MatrixInterpolation.interpolate("{{\u000bmatrix}}", p))
+        .isEqualTo("{{\u000bmatrix}}");
     assertThat(MatrixInterpolation.interpolate("{{\f\r\n\t matrix \t}}", p)).isEqualTo("x");
     assertThat(MatrixInterpolation.interpolate("{{matrix.}}", p)).isEqualTo("{{matrix.}}");
   }
@@ -89,8 +93,9 @@ class MatrixInterpolationVectorsTest {
   @Test
   void unknownTokensAreSortedAndJoined() {
     assertThatThrownBy(
-            () -> MatrixInterpolation.interpolate("{{matrix.z}} {{matrix}} {{matrix.a}} {{matrix.z}}",
-                Map.of("b", "x")))
+            () ->
+                MatrixInterpolation.interpolate(
+                    "{{matrix.z}} {{matrix}} {{matrix.a}} {{matrix.z}}", Map.of("b", "x")))
         .hasMessage("unknown matrix tokens in input: matrix, matrix.a, matrix.z");
   }
 
@@ -98,7 +103,8 @@ class MatrixInterpolationVectorsTest {
   void matrixDoesNotInterpolateItselfNorSecretsNorKey() throws Exception {
     Matrix m = Matrix.anonymous(List.of("{{matrix}}", "b"));
     CommandStep step =
-        CommandStep.of("echo {{matrix}}").withMatrix(m)
+        CommandStep.of("echo {{matrix}}")
+            .withMatrix(m)
             .withSecrets(List.of(new dev.signet.pipeline.Secret("{{matrix}}", "{{matrix}}")));
     CommandStep post = MatrixInterpolation.apply(step, Map.of("", "b"));
     assertThat(post.command()).isEqualTo("echo b");
@@ -108,11 +114,12 @@ class MatrixInterpolationVectorsTest {
 
   static Stream<Named<JsonObject>> pluginCases() {
     JsonObject file = Vectors.load("buildkite/go-pipeline_plugin_test.json");
-    return ((JsonArray) file.get("tests")).items().stream()
-        .map(t -> (JsonObject) t)
-        .filter(t -> Vectors.str(t, "go_test").equals("TestPluginMatrixInterpolate"))
-        .flatMap(t -> ((JsonArray) t.get("cases")).items().stream())
-        .map(c -> Named.of(Vectors.str(c, "name"), (JsonObject) c));
+    return ((JsonArray) file.get("tests"))
+        .items().stream()
+            .map(t -> (JsonObject) t)
+            .filter(t -> Vectors.str(t, "go_test").equals("TestPluginMatrixInterpolate"))
+            .flatMap(t -> ((JsonArray) t.get("cases")).items().stream())
+            .map(c -> Named.of(Vectors.str(c, "name"), (JsonObject) c));
   }
 
   @ParameterizedTest

@@ -54,7 +54,8 @@ class MatrixPermutationsTest {
             perm("os", "linux", "arch", "arm"),
             perm("os", "mac", "arch", "arm"),
             perm("os", "linux", "arch", "riscv"));
-    assertThat(MatrixPermutations.enumerate(m).get(3).sequencedKeySet()).containsExactly("os", "arch");
+    assertThat(MatrixPermutations.enumerate(m).get(3).sequencedKeySet())
+        .containsExactly("os", "arch");
   }
 
   @Test
@@ -80,11 +81,18 @@ class MatrixPermutationsTest {
   void unusableMatricesAreRefusedWhenEnumerating() {
     LinkedHashMap<String, @Nullable List<String>> nullDim = new LinkedHashMap<>();
     nullDim.put("arch", null);
-    assertThatThrownBy(() -> MatrixPermutations.enumerate(new Matrix(nullDim, List.of(), JsonObject.EMPTY)))
-        .isInstanceOfSatisfying(MatrixException.class,
-            e -> assertThat(e.reason()).isEqualTo(MatrixException.Reason.PERMUTATION_UNKNOWN_DIMENSION));
-    Matrix badAdj = new Matrix(new LinkedHashMap<>(Map.of("a", List.of("1"))),
-        List.of(adj(Map.of("b", "1"), null)), JsonObject.EMPTY);
+    assertThatThrownBy(
+            () -> MatrixPermutations.enumerate(new Matrix(nullDim, List.of(), JsonObject.EMPTY)))
+        .isInstanceOfSatisfying(
+            MatrixException.class,
+            e ->
+                assertThat(e.reason())
+                    .isEqualTo(MatrixException.Reason.PERMUTATION_UNKNOWN_DIMENSION));
+    Matrix badAdj =
+        new Matrix(
+            new LinkedHashMap<>(Map.of("a", List.of("1"))),
+            List.of(adj(Map.of("b", "1"), null)),
+            JsonObject.EMPTY);
     assertThatThrownBy(() -> MatrixPermutations.enumerate(badAdj))
         .hasMessage("adjustment has unknown dimension: \"b\"");
     LinkedHashMap<String, @Nullable List<String>> huge = new LinkedHashMap<>();
@@ -92,8 +100,10 @@ class MatrixPermutationsTest {
     for (String d : List.of("a", "b", "c", "d", "e")) {
       huge.put(d, ten);
     }
-    assertThatThrownBy(() -> MatrixPermutations.enumerate(new Matrix(huge, List.of(), JsonObject.EMPTY)))
-        .isInstanceOfSatisfying(MatrixException.class,
+    assertThatThrownBy(
+            () -> MatrixPermutations.enumerate(new Matrix(huge, List.of(), JsonObject.EMPTY)))
+        .isInstanceOfSatisfying(
+            MatrixException.class,
             e -> assertThat(e.reason()).isEqualTo(MatrixException.Reason.TOO_MANY_PERMUTATIONS));
   }
 
@@ -142,8 +152,10 @@ class MatrixPermutationsTest {
           MatrixPermutations.validate(m, p);
           valid.add(p);
         } catch (MatrixException e) {
-          assertThat(e.reason()).isIn(MatrixException.Reason.PERMUTATION_SKIPPED,
-              MatrixException.Reason.PERMUTATION_NO_MATCH);
+          assertThat(e.reason())
+              .isIn(
+                  MatrixException.Reason.PERMUTATION_SKIPPED,
+                  MatrixException.Reason.PERMUTATION_NO_MATCH);
         }
       }
       assertThat(new HashSet<Map<String, String>>(listed)).as("matrix %s", m).isEqualTo(valid);

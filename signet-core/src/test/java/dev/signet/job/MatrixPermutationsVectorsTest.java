@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every validation case of {@code go-pipeline_step_command_matrix_test.json}. */
 class MatrixPermutationsVectorsTest {
-  static final JsonObject FILE = Vectors.load("buildkite/go-pipeline_step_command_matrix_test.json");
+  static final JsonObject FILE =
+      Vectors.load("buildkite/go-pipeline_step_command_matrix_test.json");
 
   record Case(JsonValue matrix, JsonObject c) {}
 
@@ -38,7 +39,9 @@ class MatrixPermutationsVectorsTest {
       for (JsonValue c : ((JsonArray) test.get("cases")).items()) {
         JsonObject co = (JsonObject) c;
         JsonValue m = co.has("matrix") ? co.get("matrix") : test.get("matrix");
-        out.add(Named.of(Vectors.str(test, "go_test") + "/" + Vectors.str(co, "name"), new Case(m, co)));
+        out.add(
+            Named.of(
+                Vectors.str(test, "go_test") + "/" + Vectors.str(co, "name"), new Case(m, co)));
       }
     }
     return out.stream();
@@ -56,7 +59,8 @@ class MatrixPermutationsVectorsTest {
     Map<String, String> permutation = StepModel.stringMap(k.c().get("permutation"));
     JsonValue want = k.c().get("want_error");
     if (want == null || want.isNull()) {
-      assertThatCode(() -> MatrixPermutations.validate(matrix, permutation)).doesNotThrowAnyException();
+      assertThatCode(() -> MatrixPermutations.validate(matrix, permutation))
+          .doesNotThrowAnyException();
       return;
     }
     String text = Vectors.str(FILE, "error_texts", ((JsonString) want).value());
@@ -70,10 +74,11 @@ class MatrixPermutationsVectorsTest {
   }
 
   static Stream<Named<JsonObject>> serialisedMatrices() {
-    return ((JsonArray) FILE.get("tests")).items().stream()
-        .map(t -> (JsonObject) t)
-        .filter(t -> t.has("derived_signed_matrix_value_jcs"))
-        .map(t -> Named.of(Vectors.str(t, "go_test"), t));
+    return ((JsonArray) FILE.get("tests"))
+        .items().stream()
+            .map(t -> (JsonObject) t)
+            .filter(t -> t.has("derived_signed_matrix_value_jcs"))
+            .map(t -> Named.of(Vectors.str(t, "go_test"), t));
   }
 
   @ParameterizedTest
@@ -85,7 +90,8 @@ class MatrixPermutationsVectorsTest {
 
   @Test
   void errorMessagesCarryTheDetailTheAgentLogs() {
-    Matrix m = StepModel.matrix(((JsonObject) ((JsonArray) FILE.get("tests")).get(2)).get("matrix"));
+    Matrix m =
+        StepModel.matrix(((JsonObject) ((JsonArray) FILE.get("tests")).get(2)).get("matrix"));
     assertThatThrownBy(() -> MatrixPermutations.validate(m, Map.of("family", "Brassicas")))
         .hasMessage("permutation has wrong length: 1 != 3");
     assertThatThrownBy(

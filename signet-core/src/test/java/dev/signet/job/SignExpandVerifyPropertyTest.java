@@ -51,7 +51,8 @@ class SignExpandVerifyPropertyTest {
 
   @BeforeAll
   static void key() throws Exception {
-    KeyGenerator.GeneratedKey k = KeyGenerator.generate(Algorithm.EdDSA, "prop", new SecureRandom());
+    KeyGenerator.GeneratedKey k =
+        KeyGenerator.generate(Algorithm.EdDSA, "prop", new SecureRandom());
     signer = KeySet.parse(k.privateJwks(), "prop").signer(null);
     keys = KeySet.parse(k.publicJwks(), "prop").verificationKeys();
   }
@@ -66,17 +67,22 @@ class SignExpandVerifyPropertyTest {
       Gen gen = new Gen(rnd);
       Pipeline pipeline = gen.pipeline();
       String repo = rnd.nextBoolean() ? "git@github.com:acme/" + gen.text(6) + ".git" : "";
-      Pipeline signed = PipelineSigner.sign(pipeline, signer, PipelineSigner.Options.forRepository(repo));
+      Pipeline signed =
+          PipelineSigner.sign(pipeline, signer, PipelineSigner.Options.forRepository(repo));
       List<Job> jobs = JobExpander.expand(signed, repo, Map.of());
       for (Job job : jobs) {
         JobVerdict verdict = verifier.verify(job);
-        assertThat(verdict).as("pipeline %d job %s", i, job).isInstanceOf(JobVerdict.Verified.class);
+        assertThat(verdict)
+            .as("pipeline %d job %s", i, job)
+            .isInstanceOf(JobVerdict.Verified.class);
         assertThat(verdict.step().command()).isEqualTo(job.env().get("BUILDKITE_COMMAND"));
         jobsChecked++;
         for (Mutation m : mutations(job, jobs, rnd)) {
           JobVerdict refused = verifier.verify(m.job());
-          assertThat(refused).as("pipeline %d: %s on %s", i, m.name(), job)
-              .isInstanceOfSatisfying(JobVerdict.Failed.class,
+          assertThat(refused)
+              .as("pipeline %d: %s on %s", i, m.name(), job)
+              .isInstanceOfSatisfying(
+                  JobVerdict.Failed.class,
                   f -> assertThat(f.check()).as(m.name()).isEqualTo(m.expected()));
           mutationsChecked++;
         }
@@ -95,16 +101,45 @@ class SignExpandVerifyPropertyTest {
     JobVerdict.Check invalid = JobVerdict.Check.INVALID_SIGNATURE;
     JobVerdict.Check mismatch = JobVerdict.Check.JOB_MISMATCH;
 
-    out.add(new Mutation("step command", withStep(job, step.withCommand(step.command() + ";rm -rf /")), invalid));
-    out.add(new Mutation("BUILDKITE_COMMAND", withEnv(job, e -> put(e, "BUILDKITE_COMMAND", e.get("BUILDKITE_COMMAND") + " && curl evil")), mismatch));
-    out.add(new Mutation("repository", withEnv(job, e -> put(e, "BUILDKITE_REPO", "https://evil.example/x.git")), invalid));
-    out.add(new Mutation("algorithm", withStep(job, step.withSignature(new StepSignature("ES512", sig.signedFields(), sig.value()))), invalid));
+    out.add(
+        new Mutation(
+            "step command",
+            withStep(job, step.withCommand(step.command() + ";rm -rf /")),
+            invalid));
+    out.add(
+        new Mutation(
+            "BUILDKITE_COMMAND",
+            withEnv(
+                job,
+                e -> put(e, "BUILDKITE_COMMAND", e.get("BUILDKITE_COMMAND") + " && curl evil")),
+            mismatch));
+    out.add(
+        new Mutation(
+            "repository",
+            withEnv(job, e -> put(e, "BUILDKITE_REPO", "https://evil.example/x.git")),
+            invalid));
+    out.add(
+        new Mutation(
+            "algorithm",
+            withStep(
+                job,
+                step.withSignature(new StepSignature("ES512", sig.signedFields(), sig.value()))),
+            invalid));
     List<String> fewer = new ArrayList<>(sig.signedFields());
     fewer.remove(rnd.nextInt(fewer.size()));
-    out.add(new Mutation("drop signed field", withStep(job, step.withSignature(new StepSignature(sig.algorithm(), fewer, sig.value()))), invalid));
+    out.add(
+        new Mutation(
+            "drop signed field",
+            withStep(
+                job, step.withSignature(new StepSignature(sig.algorithm(), fewer, sig.value()))),
+            invalid));
     for (Job other : all) {
       if (!other.step().signature().value().equals(sig.value())) {
-        out.add(new Mutation("other step's signature", withStep(job, step.withSignature(other.step().signature())), invalid));
+        out.add(
+            new Mutation(
+                "other step's signature",
+                withStep(job, step.withSignature(other.step().signature())),
+                invalid));
         break;
       }
     }
@@ -113,13 +148,28 @@ class SignExpandVerifyPropertyTest {
       SequencedMap<String, String> env = new LinkedHashMap<>(step.env());
       env.put(name, env.get(name) + "x");
       out.add(new Mutation("step env value", withStep(job, step.withEnv(env)), invalid));
-      out.add(new Mutation("job env of a step var", withEnv(job, e -> put(e, name, e.get(name) + "x")), mismatch));
+      out.add(
+          new Mutation(
+              "job env of a step var",
+              withEnv(job, e -> put(e, name, e.get(name) + "x")),
+              mismatch));
     }
     for (String field : sig.signedFields()) {
       if (field.startsWith("env::")) {
         String name = field.substring(5);
-        out.add(new Mutation("pipeline env value", withEnv(job, e -> put(e, name, e.get(name) + "!")), invalid));
-        out.add(new Mutation("pipeline env removed", withEnv(job, e -> { e.remove(name); return e; }), invalid));
+        out.add(
+            new Mutation(
+                "pipeline env value", withEnv(job, e -> put(e, name, e.get(name) + "!")), invalid));
+        out.add(
+            new Mutation(
+                "pipeline env removed",
+                withEnv(
+                    job,
+                    e -> {
+                      e.remove(name);
+                      return e;
+                    }),
+                invalid));
         break;
       }
     }
@@ -131,20 +181,44 @@ class SignExpandVerifyPropertyTest {
       List<Plugin> config = new ArrayList<>(step.plugins());
       config.set(0, new Plugin(p.source(), JsonObject.builder().put("injected", "yes").build()));
       out.add(new Mutation("plugin config", withStep(job, step.withPlugins(config)), invalid));
-      out.add(new Mutation("BUILDKITE_PLUGINS", withEnv(job, e -> put(e, "BUILDKITE_PLUGINS", "[{\"github.com/evil/x-buildkite-plugin\":null}]")), mismatch));
+      out.add(
+          new Mutation(
+              "BUILDKITE_PLUGINS",
+              withEnv(
+                  job,
+                  e ->
+                      put(
+                          e,
+                          "BUILDKITE_PLUGINS",
+                          "[{\"github.com/evil/x-buildkite-plugin\":null}]")),
+              mismatch));
     }
     if (!step.secrets().isEmpty()) {
-      out.add(new Mutation("secrets", withStep(job, step.withSecrets(List.of(new Secret("other", "OTHER")))), invalid));
+      out.add(
+          new Mutation(
+              "secrets",
+              withStep(job, step.withSecrets(List.of(new Secret("other", "OTHER")))),
+              invalid));
     }
     if (step.checkout() != null && !step.checkout().isEmpty()) {
       Checkout c = step.checkout();
-      Checkout changed = new Checkout(c.skip() == null ? Boolean.TRUE : !c.skip(), c.submodules(), c.sshSecret(), c.depth(), c.remaining());
+      Checkout changed =
+          new Checkout(
+              c.skip() == null ? Boolean.TRUE : !c.skip(),
+              c.submodules(),
+              c.sshSecret(),
+              c.depth(),
+              c.remaining());
       out.add(new Mutation("checkout", withStep(job, step.withCheckout(changed)), invalid));
     }
     Matrix m = step.matrix();
     if (m == null || m.setup() == null || m.setup().isEmpty()) {
       SequencedMap<String, String> forged = new LinkedHashMap<>(Map.of("", "forged"));
-      out.add(new Mutation("permutation on a step without matrix", new Job(job.id(), job.env(), step, forged), mismatch));
+      out.add(
+          new Mutation(
+              "permutation on a step without matrix",
+              new Job(job.id(), job.env(), step, forged),
+              mismatch));
     } else {
       SequencedMap<String, String> forged = new LinkedHashMap<>(job.matrixPermutation());
       forged.put(forged.firstEntry().getKey(), "forged$(id)");
@@ -162,7 +236,11 @@ class SignExpandVerifyPropertyTest {
       List<String> values = new ArrayList<>(setup.get(dim));
       values.add("extra");
       setup.put(dim, values);
-      out.add(new Mutation("matrix setup", withStep(job, step.withMatrix(new Matrix(setup, m.adjustments(), m.remaining()))), invalid));
+      out.add(
+          new Mutation(
+              "matrix setup",
+              withStep(job, step.withMatrix(new Matrix(setup, m.adjustments(), m.remaining()))),
+              invalid));
     }
     return out;
   }
@@ -181,7 +259,11 @@ class SignExpandVerifyPropertyTest {
   }
 
   static Job withEnv(Job job, UnaryOperator<LinkedHashMap<String, String>> change) {
-    return new Job(job.id(), change.apply(new LinkedHashMap<>(job.env())), job.step(), job.matrixPermutation());
+    return new Job(
+        job.id(),
+        change.apply(new LinkedHashMap<>(job.env())),
+        job.step(),
+        job.matrixPermutation());
   }
 
   static LinkedHashMap<String, String> put(LinkedHashMap<String, String> env, String k, String v) {
@@ -189,7 +271,9 @@ class SignExpandVerifyPropertyTest {
     return env;
   }
 
-  /** Random pipelines with every signed feature. No '{' in random text, so tokens are deliberate. */
+  /**
+   * Random pipelines with every signed feature. No '{' in random text, so tokens are deliberate.
+   */
   static final class Gen {
     static final String ALPHABET = "abcxyz019 _-./:'\"\\\t\n<>&é今😀\u2028\u0001";
     final RandomGenerator rnd;
@@ -238,7 +322,13 @@ class SignExpandVerifyPropertyTest {
       }
       List<Plugin> plugins = new ArrayList<>();
       for (int i = rnd.nextInt(3); i > 0; i--) {
-        String source = List.of("docker#v1." + i + token(tokens), "my-org/cache#v2", "./local", "https://x.example/p.git").get(rnd.nextInt(4));
+        String source =
+            List.of(
+                    "docker#v1." + i + token(tokens),
+                    "my-org/cache#v2",
+                    "./local",
+                    "https://x.example/p.git")
+                .get(rnd.nextInt(4));
         plugins.add(new Plugin(source, rnd.nextInt(4) == 0 ? null : config(tokens, 0)));
       }
       List<Secret> secrets = new ArrayList<>();
@@ -249,9 +339,17 @@ class SignExpandVerifyPropertyTest {
           switch (rnd.nextInt(3)) {
             case 0 -> null;
             case 1 -> new Checkout(null, null, null, null, JsonObject.EMPTY);
-            default -> new Checkout(rnd.nextBoolean() ? rnd.nextBoolean() : null, rnd.nextBoolean() ? Boolean.TRUE : null,
-                rnd.nextBoolean() ? text(4) : null, rnd.nextBoolean() ? (long) rnd.nextInt(50) : null,
-                rnd.nextBoolean() ? JsonObject.builder().put("ref" + token(tokens), text(4) + token(tokens)).build() : JsonObject.EMPTY);
+            default ->
+                new Checkout(
+                    rnd.nextBoolean() ? rnd.nextBoolean() : null,
+                    rnd.nextBoolean() ? Boolean.TRUE : null,
+                    rnd.nextBoolean() ? text(4) : null,
+                    rnd.nextBoolean() ? (long) rnd.nextInt(50) : null,
+                    rnd.nextBoolean()
+                        ? JsonObject.builder()
+                            .put("ref" + token(tokens), text(4) + token(tokens))
+                            .build()
+                        : JsonObject.EMPTY);
           };
       return CommandStep.of("echo " + text(10) + token(tokens) + text(3))
           .withLabel(rnd.nextBoolean() ? "label " + token(tokens) : null)
@@ -277,7 +375,8 @@ class SignExpandVerifyPropertyTest {
               case 2 -> new JsonFloat(rnd.nextDouble() * 1e6);
               case 3 -> JsonBool.of(rnd.nextBoolean());
               case 4 -> JsonNull.NULL;
-              case 5 -> new JsonArray(List.of(new JsonString(token(tokens)), config(tokens, depth + 1)));
+              case 5 ->
+                  new JsonArray(List.of(new JsonString(token(tokens)), config(tokens, depth + 1)));
               default -> config(tokens, depth + 1);
             };
         b.put(key, v);
@@ -289,33 +388,50 @@ class SignExpandVerifyPropertyTest {
       switch (rnd.nextInt(3)) {
         case 0:
           return null;
-        case 1: {
-          List<String> values = new ArrayList<>();
-          for (int i = 1 + rnd.nextInt(3); i > 0; i--) {
-            values.add("v" + i + text(3));
-          }
-          return Matrix.anonymous(values);
-        }
-        default: {
-          LinkedHashMap<String, @Nullable List<String>> setup = new LinkedHashMap<>();
-          for (int d = 1 + rnd.nextInt(2); d > 0; d--) {
+        case 1:
+          {
             List<String> values = new ArrayList<>();
             for (int i = 1 + rnd.nextInt(3); i > 0; i--) {
-              values.add("d" + d + "v" + i);
+              values.add("v" + i + text(3));
             }
-            setup.put("dim" + d, values);
+            return Matrix.anonymous(values);
           }
-          List<Matrix.Adjustment> adjustments = new ArrayList<>();
-          for (int a = rnd.nextInt(3); a > 0; a--) {
-            SequencedMap<String, String> with = new LinkedHashMap<>();
-            boolean skip = rnd.nextBoolean();
-            setup.forEach((dim, values) -> with.put(dim, skip ? values.get(rnd.nextInt(values.size())) : "new" + rnd.nextInt(3)));
-            JsonValue skipValue = skip ? (rnd.nextBoolean() ? JsonBool.TRUE : new JsonString("")) : null;
-            adjustments.add(new Matrix.Adjustment(with, skipValue,
-                rnd.nextBoolean() ? JsonObject.builder().put("soft_fail", JsonBool.TRUE).build() : JsonObject.EMPTY));
+        default:
+          {
+            LinkedHashMap<String, @Nullable List<String>> setup = new LinkedHashMap<>();
+            for (int d = 1 + rnd.nextInt(2); d > 0; d--) {
+              List<String> values = new ArrayList<>();
+              for (int i = 1 + rnd.nextInt(3); i > 0; i--) {
+                values.add("d" + d + "v" + i);
+              }
+              setup.put("dim" + d, values);
+            }
+            List<Matrix.Adjustment> adjustments = new ArrayList<>();
+            for (int a = rnd.nextInt(3); a > 0; a--) {
+              SequencedMap<String, String> with = new LinkedHashMap<>();
+              boolean skip = rnd.nextBoolean();
+              setup.forEach(
+                  (dim, values) ->
+                      with.put(
+                          dim,
+                          skip ? values.get(rnd.nextInt(values.size())) : "new" + rnd.nextInt(3)));
+              JsonValue skipValue =
+                  skip ? (rnd.nextBoolean() ? JsonBool.TRUE : new JsonString("")) : null;
+              adjustments.add(
+                  new Matrix.Adjustment(
+                      with,
+                      skipValue,
+                      rnd.nextBoolean()
+                          ? JsonObject.builder().put("soft_fail", JsonBool.TRUE).build()
+                          : JsonObject.EMPTY));
+            }
+            return new Matrix(
+                setup,
+                adjustments,
+                rnd.nextInt(4) == 0
+                    ? JsonObject.builder().put("future", JsonNumber.of(1)).build()
+                    : JsonObject.EMPTY);
           }
-          return new Matrix(setup, adjustments, rnd.nextInt(4) == 0 ? JsonObject.builder().put("future", JsonNumber.of(1)).build() : JsonObject.EMPTY);
-        }
       }
     }
   }

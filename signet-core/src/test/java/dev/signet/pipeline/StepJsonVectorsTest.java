@@ -24,10 +24,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class StepJsonVectorsTest {
   static Stream<Named<JsonObject>> casesOf(String file, String goTest) {
-    return ((JsonArray) Vectors.load("buildkite/" + file).get("tests")).items().stream()
-        .filter(t -> Vectors.str(t, "go_test").startsWith(goTest))
-        .flatMap(t -> ((JsonArray) ((JsonObject) t).get("cases")).items().stream())
-        .map(c -> Named.of(c.toString().length() > 80 ? c.toString().substring(0, 80) : c.toString(), (JsonObject) c));
+    return ((JsonArray) Vectors.load("buildkite/" + file).get("tests"))
+        .items().stream()
+            .filter(t -> Vectors.str(t, "go_test").startsWith(goTest))
+            .flatMap(t -> ((JsonArray) ((JsonObject) t).get("cases")).items().stream())
+            .map(
+                c ->
+                    Named.of(
+                        c.toString().length() > 80 ? c.toString().substring(0, 80) : c.toString(),
+                        (JsonObject) c));
   }
 
   static Stream<Named<JsonObject>> fullSources() {
@@ -66,7 +71,8 @@ class StepJsonVectorsTest {
     assertThat(Jcs.canonicalString(StepJson.checkout(checkout)))
         .isEqualTo(Vectors.str(c, "expected_json"));
     SignedFields fields =
-        SignedFields.forSigning(CommandStep.of("x").withCheckout(checkout), new LinkedHashMap<>(), "");
+        SignedFields.forSigning(
+            CommandStep.of("x").withCheckout(checkout), new LinkedHashMap<>(), "");
     boolean signed = ((dev.signet.json.JsonBool) c.get("signed")).value();
     assertThat(fields.names().contains("checkout")).isEqualTo(signed);
   }

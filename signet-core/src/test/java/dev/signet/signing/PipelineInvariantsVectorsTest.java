@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every case of {@code go-pipeline_signature_pipeline_invariants_test.json}. */
 class PipelineInvariantsVectorsTest {
   static Stream<Named<JsonObject>> tests() {
-    return ((JsonArray) Vectors.load("buildkite/go-pipeline_signature_pipeline_invariants_test.json")
-            .get("tests"))
+    return ((JsonArray)
+            Vectors.load("buildkite/go-pipeline_signature_pipeline_invariants_test.json")
+                .get("tests"))
         .items().stream().map(t -> Named.of(Vectors.str(t, "go_test"), (JsonObject) t));
   }
 
@@ -31,7 +32,8 @@ class PipelineInvariantsVectorsTest {
     String repo = Vectors.str(in, "repository_url");
     switch (Vectors.str(t, "op")) {
       case "SignedFields" -> {
-        SignedFields f = SignedFields.forSigning(step, StepModel.stringMap(in.get("outer_env")), repo);
+        SignedFields f =
+            SignedFields.forSigning(step, StepModel.stringMap(in.get("outer_env")), repo);
         assertThat(f.names())
             .isEqualTo(StepModel.strings((JsonArray) expected.get("field_names_sorted")));
         assertThat(Jcs.canonicalString(JsonObject.of(f.values())))

@@ -61,20 +61,26 @@ class PipelineSignerTest {
 
   @Test
   void unknownStepInAGroupIsRefusedByPathBeforeAnythingIsSigned() {
-    UnknownStep unknown = new UnknownStep(new JsonString("mystery"), "step type \"mystery\" is not known", "line 9, column 7");
+    UnknownStep unknown =
+        new UnknownStep(
+            new JsonString("mystery"), "step type \"mystery\" is not known", "line 9, column 7");
     Pipeline p =
         pipeline(
-            List.of(CommandStep.of("a"), new WaitStep(new JsonString("wait")),
+            List.of(
+                CommandStep.of("a"),
+                new WaitStep(new JsonString("wait")),
                 new GroupStep("g", null, List.of(unknown), JsonObject.EMPTY)),
             Map.of());
     CountingSigner signer = new CountingSigner(false);
-    assertThatThrownBy(() -> PipelineSigner.sign(p, signer, PipelineSigner.Options.forRepository("r")))
+    assertThatThrownBy(
+            () -> PipelineSigner.sign(p, signer, PipelineSigner.Options.forRepository("r")))
         .isInstanceOfSatisfying(
             PipelineSigningException.class,
             e -> {
               assertThat(e.getMessage())
                   .startsWith("refusing to sign pipeline containing a step of unknown type")
-                  .contains("steps[2].steps[0] (line 9, column 7): step type \"mystery\" is not known")
+                  .contains(
+                      "steps[2].steps[0] (line 9, column 7): step type \"mystery\" is not known")
                   .doesNotContain("\n");
               assertThat(e.where()).isEqualTo("steps[2].steps[0]");
             });
@@ -83,13 +89,20 @@ class PipelineSignerTest {
 
   @Test
   void signerFailureNamesTheStep() {
-    Pipeline p = pipeline(List.of(new GroupStep("g", null, List.of(CommandStep.of("a")), JsonObject.EMPTY)), Map.of());
-    assertThatThrownBy(() -> PipelineSigner.sign(p, new CountingSigner(true), PipelineSigner.Options.forRepository("r")))
+    Pipeline p =
+        pipeline(
+            List.of(new GroupStep("g", null, List.of(CommandStep.of("a")), JsonObject.EMPTY)),
+            Map.of());
+    assertThatThrownBy(
+            () ->
+                PipelineSigner.sign(
+                    p, new CountingSigner(true), PipelineSigner.Options.forRepository("r")))
         .isInstanceOfSatisfying(
             PipelineSigningException.class,
             e -> {
               assertThat(e.reason()).isEqualTo(PipelineSigningException.Reason.SIGNING_FAILED);
-              assertThat(e.getMessage()).isEqualTo("steps[0].steps[0]: signing failed: KMS unavailable");
+              assertThat(e.getMessage())
+                  .isEqualTo("steps[0].steps[0]: signing failed: KMS unavailable");
             });
   }
 
@@ -97,16 +110,24 @@ class PipelineSignerTest {
   void signsGroupsAndUsesThePipelineEnvUnlessOverridden() throws Exception {
     Signer signer = TestKeys.signer("EdDSA/TEST_DO_NOT_USE");
     Pipeline p =
-        pipeline(List.of(new GroupStep("g", null, List.of(CommandStep.of("a")), JsonObject.EMPTY)),
+        pipeline(
+            List.of(new GroupStep("g", null, List.of(CommandStep.of("a")), JsonObject.EMPTY)),
             Map.of("DEPLOY", "1"));
     Pipeline own = PipelineSigner.sign(p, signer, PipelineSigner.Options.forRepository("r"));
     CommandStep signed = (CommandStep) ((GroupStep) own.steps().getFirst()).steps().getFirst();
     assertThat(signed.signature().signedFields()).contains("env::DEPLOY");
-    assertThat(StepVerifier.verify(signed, Map.of("DEPLOY", "1"), "r",
-        TestKeys.verificationKeys("EdDSA/TEST_DO_NOT_USE")).keyId()).isEqualTo("TEST_DO_NOT_USE");
+    assertThat(
+            StepVerifier.verify(
+                    signed,
+                    Map.of("DEPLOY", "1"),
+                    "r",
+                    TestKeys.verificationKeys("EdDSA/TEST_DO_NOT_USE"))
+                .keyId())
+        .isEqualTo("TEST_DO_NOT_USE");
 
     LinkedHashMap<String, String> interpolated = new LinkedHashMap<>(Map.of("OTHER", "x"));
-    Pipeline other = PipelineSigner.sign(p, signer, new PipelineSigner.Options(interpolated, "r", false, null));
+    Pipeline other =
+        PipelineSigner.sign(p, signer, new PipelineSigner.Options(interpolated, "r", false, null));
     CommandStep s2 = (CommandStep) ((GroupStep) other.steps().getFirst()).steps().getFirst();
     assertThat(s2.signature().signedFields()).contains("env::OTHER").doesNotContain("env::DEPLOY");
   }
@@ -118,7 +139,8 @@ class PipelineSignerTest {
     env.put("\uFB01", "a");
     env.put("\uD83D\uDE00", "b");
     SignedFields f = SignedFields.forSigning(CommandStep.of("x"), env, "r");
-    assertThat(f.names()).endsWith("env::\uFB01", "env::\uD83D\uDE00", "matrix", "plugins", "repository_url")
+    assertThat(f.names())
+        .endsWith("env::\uFB01", "env::\uD83D\uDE00", "matrix", "plugins", "repository_url")
         .isNotEqualTo(f.names().stream().sorted().toList());
   }
 
@@ -130,7 +152,8 @@ class PipelineSignerTest {
         "env:\n  A: ${B}", "# a comment $VAR", "command: $\u00e9t\u00e9", "command: $@"
       })
   void interpolationIsRefused(String text) {
-    assertThatThrownBy(() -> PipelineSigner.refuseInterpolation("steps:\n  - " + text + "\n", "p.yml"))
+    assertThatThrownBy(
+            () -> PipelineSigner.refuseInterpolation("steps:\n  - " + text + "\n", "p.yml"))
         .isInstanceOfSatisfying(
             PipelineSigningException.class,
             e -> {
@@ -143,7 +166,8 @@ class PipelineSignerTest {
   @ValueSource(
       strings = {
         "command: echo hello", "command: echo $", "command: echo $ 5", "command: echo $(date)",
-        "command: price is 5$\n", "command: a \\\\ b", "command: tab$\tafter", "command: \"{{matrix}}\""
+        "command: price is 5$\n", "command: a \\\\ b", "command: tab$\tafter",
+            "command: \"{{matrix}}\""
       })
   void textWithoutInterpolationIsAccepted(String text) {
     assertThatCode(() -> PipelineSigner.refuseInterpolation("steps:\n  - " + text, "p.yml"))
@@ -153,9 +177,12 @@ class PipelineSignerTest {
   @Test
   void interpolationMessageNamesTheLineAndTheDirective() {
     assertThatThrownBy(
-            () -> PipelineSigner.refuseInterpolation("env:\n  A: 1\nsteps:\n  - command: make ${TARGET:-all}\n", "pipeline.yml"))
+            () ->
+                PipelineSigner.refuseInterpolation(
+                    "env:\n  A: 1\nsteps:\n  - command: make ${TARGET:-all}\n", "pipeline.yml"))
         .hasMessageStartingWith(
-            "pipeline.yml: line 4: pipeline contains environment interpolation ${TARGET:-all}, which is only supported");
+            "pipeline.yml: line 4: pipeline contains environment interpolation ${TARGET:-all},"
+                + " which is only supported");
     assertThatThrownBy(() -> PipelineSigner.refuseInterpolation("a\nb \\\\$X", "p"))
         .hasMessageStartingWith("p: line 2: pipeline contains environment interpolation $X,");
   }

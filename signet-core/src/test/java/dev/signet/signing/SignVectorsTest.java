@@ -36,7 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every case of {@code go-pipeline_signature_sign_test.json} (go-pipeline signature/sign_test.go). */
+/**
+ * Every case of {@code go-pipeline_signature_sign_test.json} (go-pipeline signature/sign_test.go).
+ */
 class SignVectorsTest {
   static final String FILE = "buildkite/go-pipeline_signature_sign_test.json";
 
@@ -46,8 +48,12 @@ class SignVectorsTest {
   }
 
   static Stream<Named<JsonObject>> signVerifyTests() {
-    return tests().filter(t -> t.getPayload().has("sign_input") && t.getPayload().has("expected")
-        && ((JsonObject) t.getPayload().get("expected")).has("signature"));
+    return tests()
+        .filter(
+            t ->
+                t.getPayload().has("sign_input")
+                    && t.getPayload().has("expected")
+                    && ((JsonObject) t.getPayload().get("expected")).has("signature"));
   }
 
   static boolean deterministic(JsonObject t) {
@@ -75,8 +81,10 @@ class SignVectorsTest {
         .isEqualTo(signVerifyTests().count());
     assertThat(randomisedTests().count()).isEqualTo(3);
     // Each test is either a sign/verify case or one of the special kinds below.
-    long special = all.stream().filter(t -> !((JsonObject) t.get("expected")).has("signature")
-        || !t.has("sign_input")).count();
+    long special =
+        all.stream()
+            .filter(t -> !((JsonObject) t.get("expected")).has("signature") || !t.has("sign_input"))
+            .count();
     assertThat(signVerifyTests().count() + special).isEqualTo(all.size());
   }
 
@@ -137,7 +145,8 @@ class SignVectorsTest {
     JsonObject expected = (JsonObject) t.get("expected");
     if (expected.has("pinned_value_from_go_test")) {
       StepSignature pinned =
-          new StepSignature(alg, sample.signedFields(), Vectors.str(expected, "pinned_value_from_go_test"));
+          new StepSignature(
+              alg, sample.signedFields(), Vectors.str(expected, "pinned_value_from_go_test"));
       assertThat(StepVerifier.verify(step.withSignature(pinned), env, repo, keys).keyId()).isNull();
     } else {
       CommandStep fresh = PipelineSigner.signStep(step, TestKeys.signer(keyId(t)), env, repo);
@@ -216,15 +225,22 @@ class SignVectorsTest {
     // Signers carry an Algorithm, so "rot13" cannot even be expressed; a step claiming it fails.
     assertThat(Algorithm.fromJwa("rot13")).isEmpty();
     CommandStep signed =
-        PipelineSigner.signStep(step, TestKeys.signer("HS256/alpacas#chartreuse"), new LinkedHashMap<>(), "");
+        PipelineSigner.signStep(
+            step, TestKeys.signer("HS256/alpacas#chartreuse"), new LinkedHashMap<>(), "");
     StepSignature claimed =
         new StepSignature("rot13", signed.signature().signedFields(), signed.signature().value());
     assertThatThrownBy(
-            () -> StepVerifier.verify(signed.withSignature(claimed), Map.of(), "",
-                TestKeys.verificationKeys("HS256/alpacas#chartreuse")))
+            () ->
+                StepVerifier.verify(
+                    signed.withSignature(claimed),
+                    Map.of(),
+                    "",
+                    TestKeys.verificationKeys("HS256/alpacas#chartreuse")))
         .isInstanceOfSatisfying(
             StepVerificationException.class,
-            e -> assertThat(e.reason()).isEqualTo(StepVerificationException.Reason.ALGORITHM_MISMATCH));
+            e ->
+                assertThat(e.reason())
+                    .isEqualTo(StepVerificationException.Reason.ALGORITHM_MISMATCH));
   }
 
   @Test
@@ -238,13 +254,17 @@ class SignVectorsTest {
         .isInstanceOfSatisfying(
             StepVerificationException.class,
             e -> {
-              assertThat(e.reason()).isEqualTo(StepVerificationException.Reason.REQUIRED_FIELDS_MISSING);
+              assertThat(e.reason())
+                  .isEqualTo(StepVerificationException.Reason.REQUIRED_FIELDS_MISSING);
               assertThat(e.getMessage())
-                  .isEqualTo("one or more required fields are not present: [env matrix plugins repository_url]");
+                  .isEqualTo(
+                      "one or more required fields are not present: [env matrix plugins"
+                          + " repository_url]");
             });
     // With a complete field list the value itself is refused: it is not a compact JWS.
     StepSignature full =
-        new StepSignature("HS256", List.of("command", "env", "matrix", "plugins", "repository_url"), sig.value());
+        new StepSignature(
+            "HS256", List.of("command", "env", "matrix", "plugins", "repository_url"), sig.value());
     assertThatThrownBy(() -> StepVerifier.verify(step.withSignature(full), Map.of(), "", keys))
         .isInstanceOfSatisfying(
             StepVerificationException.class,
@@ -256,17 +276,27 @@ class SignVectorsTest {
     JsonObject t = test("TestSignUnknownStep");
     JsonValue raw = ((JsonArray) ((JsonObject) t.get("input")).get("steps")).get(0);
     Pipeline p =
-        new Pipeline(List.of(new UnknownStep(raw, "step type could not be determined", "line 2, column 5")),
-            new LinkedHashMap<>(), List.of(), null, JsonObject.EMPTY, false);
+        new Pipeline(
+            List.of(new UnknownStep(raw, "step type could not be determined", "line 2, column 5")),
+            new LinkedHashMap<>(),
+            List.of(),
+            null,
+            JsonObject.EMPTY,
+            false);
     String goError = Vectors.str(t, "expected", "error");
     String goPrefix = goError.substring(0, goError.indexOf(" - please"));
     assertThatThrownBy(
-            () -> PipelineSigner.sign(p, TestKeys.signer("EdDSA/TEST_DO_NOT_USE"),
-                PipelineSigner.Options.forRepository("r")))
+            () ->
+                PipelineSigner.sign(
+                    p,
+                    TestKeys.signer("EdDSA/TEST_DO_NOT_USE"),
+                    PipelineSigner.Options.forRepository("r")))
         .isInstanceOfSatisfying(
             PipelineSigningException.class,
             e -> {
-              assertThat(e.getMessage()).startsWith(goPrefix).contains("steps[0] (line 2, column 5)");
+              assertThat(e.getMessage())
+                  .startsWith(goPrefix)
+                  .contains("steps[0] (line 2, column 5)");
               assertThat(e.reason()).isEqualTo(PipelineSigningException.Reason.UNKNOWN_STEP);
             });
   }
@@ -278,15 +308,22 @@ class SignVectorsTest {
     JsonObject reversedStep = reverse((JsonObject) in.get("step"));
     Signer signer = TestKeys.signer(keyId(t));
     CommandStep a =
-        PipelineSigner.signStep(StepModel.commandStep(in.get("step")), signer,
-            StepModel.stringMap(in.get("outer_env_pipeline")), "fake-repo");
+        PipelineSigner.signStep(
+            StepModel.commandStep(in.get("step")),
+            signer,
+            StepModel.stringMap(in.get("outer_env_pipeline")),
+            "fake-repo");
     CommandStep b =
-        PipelineSigner.signStep(StepModel.commandStep(reversedStep), signer,
-            StepModel.stringMap(reverse((JsonObject) in.get("outer_env_pipeline"))), "fake-repo");
+        PipelineSigner.signStep(
+            StepModel.commandStep(reversedStep),
+            signer,
+            StepModel.stringMap(reverse((JsonObject) in.get("outer_env_pipeline"))),
+            "fake-repo");
     assertThat(StepModel.commandStep(reversedStep).env().firstEntry())
         .isNotEqualTo(StepModel.commandStep(in.get("step")).env().firstEntry());
     assertThat(a.signature()).isEqualTo(b.signature());
-    assertThat(a.signature()).isEqualTo(StepModel.signature(((JsonObject) t.get("expected")).get("signature")));
+    assertThat(a.signature())
+        .isEqualTo(StepModel.signature(((JsonObject) t.get("expected")).get("signature")));
   }
 
   @Test
@@ -298,18 +335,36 @@ class SignVectorsTest {
     JsonObject first = test("TestSignVerify/EdDSA Ed25519");
     JsonObject in = (JsonObject) first.get("sign_input");
     Pipeline p =
-        new Pipeline(List.of(StepModel.commandStep(in.get("step"))),
-            StepModel.stringMap(in.get("outer_env_pipeline")), List.of(), null, JsonObject.EMPTY, false);
+        new Pipeline(
+            List.of(StepModel.commandStep(in.get("step"))),
+            StepModel.stringMap(in.get("outer_env_pipeline")),
+            List.of(),
+            null,
+            JsonObject.EMPTY,
+            false);
     List<String> seen = new ArrayList<>();
-    PipelineSigner.sign(p, TestKeys.signer(keyId(t)),
-        new PipelineSigner.Options(null, "fake-repo", false,
+    PipelineSigner.sign(
+        p,
+        TestKeys.signer(keyId(t)),
+        new PipelineSigner.Options(
+            null,
+            "fake-repo",
+            false,
             (path, bytes) -> seen.add(path + " " + new String(bytes, StandardCharsets.UTF_8))));
     assertThat(seen).containsExactly("steps[0] " + payload);
-    assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-        .digest(payload.getBytes(StandardCharsets.UTF_8)))).isEqualTo(checksum);
+    assertThat(
+            HexFormat.of()
+                .formatHex(
+                    MessageDigest.getInstance("SHA-256")
+                        .digest(payload.getBytes(StandardCharsets.UTF_8))))
+        .isEqualTo(checksum);
     String thumb = Vectors.str(t, "expected", "always_logged_debug_line");
-    assertThat(KeySet.parse(Vectors.buildkiteJwks("EdDSA/TEST_DO_NOT_USE-public"), "k")
-        .describe().getFirst().thumbprint()).isEqualTo(thumb.substring(thumb.lastIndexOf(' ') + 1));
+    assertThat(
+            KeySet.parse(Vectors.buildkiteJwks("EdDSA/TEST_DO_NOT_USE-public"), "k")
+                .describe()
+                .getFirst()
+                .thumbprint())
+        .isEqualTo(thumb.substring(thumb.lastIndexOf(' ') + 1));
   }
 
   static JsonObject reverse(JsonObject o) {
@@ -321,7 +376,9 @@ class SignVectorsTest {
       if (v instanceof JsonObject child) {
         v = reverse(child);
       } else if (v instanceof JsonArray a) {
-        v = new JsonArray(a.items().stream().map(i -> i instanceof JsonObject c ? reverse(c) : i).toList());
+        v =
+            new JsonArray(
+                a.items().stream().map(i -> i instanceof JsonObject c ? reverse(c) : i).toList());
       }
       out.put(e.getKey(), v);
     }

@@ -31,8 +31,17 @@ public final class StepModel {
 
   private static final Set<String> STEP_KEYS =
       Set.of(
-          "command", "env", "plugins", "matrix", "secrets", "checkout", "label", "key",
-          "remaining", "signature", "cache");
+          "command",
+          "env",
+          "plugins",
+          "matrix",
+          "secrets",
+          "checkout",
+          "label",
+          "key",
+          "remaining",
+          "signature",
+          "cache");
 
   public static CommandStep commandStep(JsonValue model) {
     JsonObject o = (JsonObject) model;
@@ -40,11 +49,13 @@ public final class StepModel {
     if (o.get("remaining") instanceof JsonObject r) {
       remaining.putAll(r);
     }
-    o.members().forEach((k, v) -> {
-      if (!STEP_KEYS.contains(k)) {
-        remaining.put(k, v);
-      }
-    });
+    o.members()
+        .forEach(
+            (k, v) -> {
+              if (!STEP_KEYS.contains(k)) {
+                remaining.put(k, v);
+              }
+            });
     return new CommandStep(
         str(o.get("key")),
         str(o.get("label")),
@@ -74,9 +85,11 @@ public final class StepModel {
         JsonObject p = (JsonObject) item;
         if (p.has("source")) {
           JsonValue config = p.get("config");
-          out.add(new Plugin(str(p.get("source")), config == null || config.isNull() ? null : config));
+          out.add(
+              new Plugin(str(p.get("source")), config == null || config.isNull() ? null : config));
         } else {
-          p.members().forEach((src, config) -> out.add(new Plugin(src, config.isNull() ? null : config)));
+          p.members()
+              .forEach((src, config) -> out.add(new Plugin(src, config.isNull() ? null : config)));
         }
       }
     }
@@ -124,7 +137,8 @@ public final class StepModel {
         } else if (a.get("with") instanceof JsonString w) {
           with.put(Matrix.ANONYMOUS, w.value());
         }
-        adjustments.add(new Matrix.Adjustment(with, a.get("skip"), extras(a, Set.of("with", "skip"))));
+        adjustments.add(
+            new Matrix.Adjustment(with, a.get("skip"), extras(a, Set.of("with", "skip"))));
       }
     }
     return new Matrix(setup, adjustments, extras(o, Set.of("setup", "adjustments")));
@@ -136,11 +150,13 @@ public final class StepModel {
     if (o.get("remaining") instanceof JsonObject r) {
       b.putAll(r);
     }
-    o.members().forEach((k, v) -> {
-      if (!known.contains(k) && !k.equals("remaining")) {
-        b.put(k, v);
-      }
-    });
+    o.members()
+        .forEach(
+            (k, v) -> {
+              if (!known.contains(k) && !k.equals("remaining")) {
+                b.put(k, v);
+              }
+            });
     return b.build();
   }
 

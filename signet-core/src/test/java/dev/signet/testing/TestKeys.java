@@ -78,14 +78,20 @@ public final class TestKeys {
     return KeySet.parse(json, "test keys").verificationKeys();
   }
 
-  /** HS256 verification keys whose bytes are the kid string, as the agent integration tests build. */
+  /**
+   * HS256 verification keys whose bytes are the kid string, as the agent integration tests build.
+   */
   public static VerificationKeys hmacKeysNamed(String... kids) throws KeyException {
     List<JsonValue> jwks = new ArrayList<>();
     for (String kid : kids) {
       jwks.add(
           JsonObject.builder()
               .put("kty", "oct")
-              .put("k", Base64.getUrlEncoder().withoutPadding().encodeToString(kid.getBytes(StandardCharsets.UTF_8)))
+              .put(
+                  "k",
+                  Base64.getUrlEncoder()
+                      .withoutPadding()
+                      .encodeToString(kid.getBytes(StandardCharsets.UTF_8)))
               .put("alg", "HS256")
               .put("kid", kid)
               .build());
@@ -96,7 +102,8 @@ public final class TestKeys {
 
   private static JsonObject testCodeKey(String id) {
     String wanted = id.contains(" (") ? id.substring(0, id.indexOf(" (")) : id;
-    for (JsonValue k : ((JsonArray) Vectors.load("buildkite/keys.json").get("test_code_keys")).items()) {
+    for (JsonValue k :
+        ((JsonArray) Vectors.load("buildkite/keys.json").get("test_code_keys")).items()) {
       if (((JsonString) ((JsonObject) k).get("id")).value().equals(wanted)) {
         return (JsonObject) k;
       }
@@ -117,7 +124,8 @@ public final class TestKeys {
     }
     String b64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     PublicKey key =
-        KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
+        KeyFactory.getInstance("EC")
+            .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(b64)));
     Verifier verifier =
         new Verifier() {
           @Override
