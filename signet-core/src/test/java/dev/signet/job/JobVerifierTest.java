@@ -117,4 +117,24 @@ class JobVerifierTest {
               assertThat(f.detail()).contains("TOKEN").doesNotContain("s3cr3t");
             });
   }
+
+  @Test
+  void aMatrixJobWithoutPermutationIsRefusedAndWarnStillRuns() throws Exception {
+    CommandStep step =
+        CommandStep.of("echo {{matrix}}")
+            .withMatrix(dev.signet.pipeline.Matrix.anonymous(List.of("a")));
+    Job job = signedJob(step, Map.of());
+    Job bare = new Job(job.id(), job.env(), job.step(), new LinkedHashMap<>());
+    assertThat(verify(bare))
+        .isInstanceOfSatisfying(
+            JobVerdict.Failed.class,
+            f -> {
+              assertThat(f.check()).isEqualTo(JobVerdict.Check.JOB_MISMATCH);
+              assertThat(f.detail()).isEqualTo("permutation has wrong length: 0 != 1");
+              assertThat(f.mayRun()).isFalse();
+            });
+    JobVerdict warned = new JobVerifier(keys, JobVerifier.FailureBehavior.WARN).verify(bare);
+    assertThat(warned.mayRun()).isTrue();
+    assertThat(warned).isInstanceOf(JobVerdict.Failed.class);
+  }
 }
