@@ -505,7 +505,12 @@ final class StepMapper {
   private static Secret secretObject(YamlTree.Mapping m) {
     YamlTree key = m.entries().get("key");
     if (!(key instanceof YamlTree.Str k) || k.value().isEmpty()) {
-      String got = key == null ? "missing" : YamlTree.goType(key);
+      // Go prints the offending key ("%T %v"); it names a secret, it is not a secret value.
+      String got =
+          key == null
+              ? "missing"
+              : isScalar(key) ? YamlTree.goType(key) + " " + clip(string(key, "key"))
+                  : YamlTree.goType(key);
       throw new StepError("key must be a non-empty string, but was " + got);
     }
     YamlTree env = m.entries().get("environment_variable");
@@ -587,6 +592,10 @@ final class StepMapper {
           default -> throw new StepError("group steps must be a list");
         };
     return new GroupStep(group, key, steps, remaining(m, used));
+  }
+
+  private static String clip(String s) {
+    return s.length() > 40 ? s.substring(0, 40) + "…" : s;
   }
 
   private InputException error(String where, String problem) {
