@@ -70,7 +70,7 @@ final class StepMapper {
           default -> remaining.put(e.getKey(), YamlTree.toJson(value));
         }
       } catch (StepError err) {
-        throw error(value.where(), err.reason());
+        throw error(err.where() != null ? err.where() : value.where(), err.reason());
       }
     }
     return new Pipeline(steps, env, secrets, checkout, remaining.build(), false);
@@ -269,9 +269,10 @@ final class StepMapper {
       case YamlTree.Bool b -> b.value() ? "true" : "false";
       case YamlTree.Float f -> GoScalars.formatFloat(f.value());
       case YamlTree.Null n -> "";
-      case YamlTree.Timestamp t -> throw new StepError(field + " must be a string, not a timestamp");
-      case YamlTree.Mapping m -> throw new StepError(field + " must be a string, not a map");
-      case YamlTree.Sequence s -> throw new StepError(field + " must be a string, not a list");
+      case YamlTree.Timestamp t ->
+          throw new StepError(field + " must be a string, not a timestamp", v);
+      case YamlTree.Mapping m -> throw new StepError(field + " must be a string, not a map", v);
+      case YamlTree.Sequence s -> throw new StepError(field + " must be a string, not a list", v);
     };
   }
 
@@ -286,7 +287,8 @@ final class StepMapper {
           env.put(e.getKey(), string(e.getValue(), field + " value " + YamlDocuments.quote(e.getKey())));
         }
       }
-      default -> throw new StepError(field + " must be a mapping, not a " + YamlTree.goType(v));
+      default ->
+          throw new StepError(field + " must be a mapping, not a " + YamlTree.goType(v), v);
     }
     return env;
   }
@@ -476,7 +478,7 @@ final class StepMapper {
             case YamlTree.Mapping m -> secrets.add(secretObject(m));
             default ->
                 throw new StepError(
-                    "secret type " + YamlTree.goType(item) + ", want string or mapping");
+                    "secret type " + YamlTree.goType(item) + ", want string or mapping", item);
           }
         }
       }
@@ -485,7 +487,8 @@ final class StepMapper {
         for (Map.Entry<String, YamlTree> e : m.entries().entrySet()) {
           if (!(e.getValue() instanceof YamlTree.Str key)) {
             throw new StepError(
-                "secret key must be a string, but was " + YamlTree.goType(e.getValue()));
+                "secret key must be a string, but was " + YamlTree.goType(e.getValue()),
+                e.getValue());
           }
           if (key.value().isEmpty()) {
             throw new StepError("secret key cannot be empty");
@@ -572,7 +575,7 @@ final class StepMapper {
     return switch (v) {
       case YamlTree.Null n -> null;
       case YamlTree.Bool b -> b.value();
-      default -> throw new StepError(field + " must be a bool, not a " + YamlTree.goType(v));
+      default -> throw new StepError(field + " must be a bool, not a " + YamlTree.goType(v), v);
     };
   }
 
