@@ -1,0 +1,62 @@
+package dev.signet.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.signet.input.InputException;
+import dev.signet.input.InputLimits;
+import java.math.BigInteger;
+import org.junit.jupiter.api.Test;
+
+class JsonReaderTest {
+  private final JsonReader reader = new JsonReader(InputLimits.DEFAULT);
+
+  @Test
+  void numbersDecodeLikeGo() throws Exception {
+    JsonArray a = (JsonArray) reader.parse("[1, 1.0, 1.5, 9223372036854775807, 9223372036854775808, -0]", "t");
+    assertThat(a.get(0)).isEqualTo(new JsonInteger(BigInteger.ONE));
+    assertThat(a.get(1)).isEqualTo(new JsonInteger(BigInteger.ONE));
+    assertThat(a.get(2)).isEqualTo(new JsonFloat(1.5));
+    assertThat(a.get(3)).isEqualTo(new JsonInteger(BigInteger.valueOf(Long.MAX_VALUE)));
+    assertThat(a.get(4)).isInstanceOf(JsonFloat.class);
+  }
+
+  @Test
+  void keepsMemberOrder() throws Exception {
+    JsonObject o = (JsonObject) reader.parse("{\"b\":1,\"a\":2,\"c\":3}", "t");
+    assertThat(o.members().keySet()).containsExactly("b", "a", "c");
+  }
+
+  @Test
+  void refusesDuplicateMembersNamingTheLocation() {
+    assertThatThrownBy(() -> reader.parse("{\"a\":1,\n\"a\":2}", "job.json"))
+        .isInstanceOf(InputException.class)
+        .hasMessageStartingWith("job.json: line 2")
+        .hasMessageContaining("Duplicate");
+  }
+
+  @Test
+  void refusesDeepNestingWithoutStackOverflow() {
+    String deep = "[".repeat(10_000) + "]".repeat(10_000);
+    assertThatThrownBy(() -> reader.parse(deep, "deep.json"))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("nesting depth");
+  }
+
+  @Test
+  void refusesTrailingDataAndEmptyInputAndNonFiniteNumbers() {
+    assertThatThrownBy(() -> reader.parse("{} {}", "t")).isInstanceOf(InputException.class);
+    assertThatThrownBy(() -> reader.parse("  ", "t"))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("empty");
+    assertThatThrownBy(() -> reader.parse("[1e400]", "t")).isInstanceOf(InputException.class);
+    assertThatThrownBy(() -> reader.parse("[NaN]", "t")).isInstanceOf(InputException.class);
+  }
+
+  @Test
+  void errorsAreOneLine() {
+    assertThatThrownBy(() -> reader.parse("{\"a\": tru}", "bad.json"))
+        .isInstanceOf(InputException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+  }
+}
