@@ -118,7 +118,7 @@ public final class PipelineWriter {
     if (!(matrix instanceof JsonNull)) {
       b.put("matrix", matrix);
     }
-    if (c.cache() != null) {
+    if (c.cache() != null && !(c.cache() instanceof JsonNull)) {
       b.put("cache", c.cache());
     }
     if (c.checkout() != null) {
@@ -230,7 +230,7 @@ public final class PipelineWriter {
     if (c.signature() != null) {
       m.put("signature", StepJson.signature(c.signature()));
     }
-    if (c.cache() != null) {
+    if (c.cache() != null && !(c.cache() instanceof JsonNull)) {
       m.put("cache", c.cache());
     }
     return JsonObject.of(m);

@@ -234,9 +234,6 @@ final class YamlEmitter {
         case '\t' -> out.append("\\t");
         case '\r' -> out.append("\\r");
         case '\0' -> out.append("\\0");
-        case '\u0085' -> out.append("\\N");
-        case '\u2028' -> out.append("\\L");
-        case '\u2029' -> out.append("\\P");
         default -> {
           if (Character.isSurrogate(c) && needsEscape(s, i)) {
             out.append('\uFFFD'); // unpaired: not encodable, Go would have written U+FFFD
