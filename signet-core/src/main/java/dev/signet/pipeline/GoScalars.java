@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 final class GoScalars {
   private GoScalars() {}
 
-  private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+  private static final BigInteger UINT64_MAX =
+      BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final BigInteger INT64_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger INT64_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
@@ -26,9 +27,9 @@ final class GoScalars {
   private static final Pattern DOT_FLOAT = Pattern.compile("\\.[0-9]+([eE][-+]?[0-9]+)?");
 
   /**
-   * Types a plain (unquoted, untagged) scalar as yaml.v3's {@code resolve} does: a fixed table
-   * for bools and nulls (YAML 1.1 {@code yes}/{@code on} are strings), then timestamps, Go
-   * {@code ParseInt(s, 0, 64)} (so {@code 017} is octal 15 and {@code 08} falls through to a float),
+   * Types a plain (unquoted, untagged) scalar as yaml.v3's {@code resolve} does: a fixed table for
+   * bools and nulls (YAML 1.1 {@code yes}/{@code on} are strings), then timestamps, Go {@code
+   * ParseInt(s, 0, 64)} (so {@code 017} is octal 15 and {@code 08} falls through to a float),
    * {@code ParseUint}, then decimal floats. Underscores are dropped before the number attempts.
    */
   static YamlTree resolvePlain(String in, String where) {
@@ -202,11 +203,10 @@ final class GoScalars {
   // ---- timestamps ----------------------------------------------------------------------------
 
   /**
-   * yaml.v3's timestamp detection: four digits and '-', then Go {@code time.Parse} with the
-   * layouts {@code 2006-1-2T15:4:5.999999999Z07:00} (also with a lower-case {@code t}), {@code
-   * 2006-1-2 15:4:5.999999999} and {@code 2006-1-2}. Returns the value as Go marshals a {@code
-   * time.Time} (RFC 3339 with nanoseconds, trailing zeros dropped), or null when it is no
-   * timestamp.
+   * yaml.v3's timestamp detection: four digits and '-', then Go {@code time.Parse} with the layouts
+   * {@code 2006-1-2T15:4:5.999999999Z07:00} (also with a lower-case {@code t}), {@code 2006-1-2
+   * 15:4:5.999999999} and {@code 2006-1-2}. Returns the value as Go marshals a {@code time.Time}
+   * (RFC 3339 with nanoseconds, trailing zeros dropped), or null when it is no timestamp.
    */
   static @Nullable String timestamp(String s) {
     int i = 0;

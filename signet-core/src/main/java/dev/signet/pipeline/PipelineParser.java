@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses Buildkite pipelines the way go-pipeline does (spec §2), from YAML (or JSON, which is
- * YAML) text, and single steps from already decoded JSON (the {@code job.step} an agent gets).
+ * Parses Buildkite pipelines the way go-pipeline does (spec §2), from YAML (or JSON, which is YAML)
+ * text, and single steps from already decoded JSON (the {@code job.step} an agent gets).
  *
  * <p>All input is untrusted: size, depth, aliases, documents and steps are bounded by {@link
  * InputLimits}; every problem is an {@link InputException} naming a line and column or a path. A

@@ -44,9 +44,9 @@ public final class PipelineWriter {
   // ---- YAML ---------------------------------------------------------------------------------
 
   /**
-   * The pipeline as YAML: top-level {@code steps}, {@code env}, {@code secrets}, {@code
-   * checkout}, then the other keys in input order. A bare-list pipeline is written in the mapping
-   * form, as go-pipeline's marshaller does; it means the same to Buildkite.
+   * The pipeline as YAML: top-level {@code steps}, {@code env}, {@code secrets}, {@code checkout},
+   * then the other keys in input order. A bare-list pipeline is written in the mapping form, as
+   * go-pipeline's marshaller does; it means the same to Buildkite.
    */
   public static String toYaml(Pipeline pipeline) {
     return YamlEmitter.document(yamlTree(pipeline));
@@ -131,8 +131,8 @@ public final class PipelineWriter {
   // ---- JSON ---------------------------------------------------------------------------------
 
   /**
-   * The upload JSON of the pipeline: members in Go's map order, the pipeline env in its own
-   * order, each step as {@link #stepToJson} writes it.
+   * The upload JSON of the pipeline: members in Go's map order, the pipeline env in its own order,
+   * each step as {@link #stepToJson} writes it.
    */
   public static String toJson(Pipeline p) {
     TreeMap<String, JsonValue> top = new TreeMap<>(GO_ORDER);
@@ -200,8 +200,16 @@ public final class PipelineWriter {
     }
     for (String known :
         List.of(
-            "command", "key", "label", "env", "plugins", "matrix", "secrets", "checkout",
-            "signature", "cache")) {
+            "command",
+            "key",
+            "label",
+            "env",
+            "plugins",
+            "matrix",
+            "secrets",
+            "checkout",
+            "signature",
+            "cache")) {
       m.remove(known);
     }
     m.put("command", new JsonString(c.command()));

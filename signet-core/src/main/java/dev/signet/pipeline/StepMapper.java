@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Maps a {@link YamlTree} onto the pipeline model, for YAML and JSON input alike (spec §2.2 to
- * §2.10). A step that does not fit its type becomes an {@link UnknownStep} rather than an error,
- * as in Go (§2.3); signing later refuses it. Problems at pipeline level (env, secrets, checkout,
+ * §2.10). A step that does not fit its type becomes an {@link UnknownStep} rather than an error, as
+ * in Go (§2.3); signing later refuses it. Problems at pipeline level (env, secrets, checkout,
  * steps) and exceeded limits are {@link InputException}s.
  */
 final class StepMapper {
@@ -202,19 +202,32 @@ final class StepMapper {
         optional(e, used, "env", v -> env(v, "env"), new LinkedHashMap<>());
     StepSignature signature = optional(e, used, "signature", StepMapper::signature, null);
     Matrix matrix = optional(e, used, "matrix", StepMapper::matrix, null);
-    JsonValue cache = optional(e, used, "cache", v -> v instanceof YamlTree.Null ? null
-        : YamlTree.toJson(v), null);
+    JsonValue cache =
+        optional(
+            e, used, "cache", v -> v instanceof YamlTree.Null ? null : YamlTree.toJson(v), null);
     List<Secret> secrets = optional(e, used, "secrets", StepMapper::secrets, List.of());
     Checkout checkout = optional(e, used, "checkout", v -> checkout(v, "checkout"), null);
 
     JsonObject remaining = remaining(m, used);
     return new CommandStep(
-        key, label, commandText, plugins, secrets, env, signature, matrix, cache, checkout,
+        key,
+        label,
+        commandText,
+        plugins,
+        secrets,
+        env,
+        signature,
+        matrix,
+        cache,
+        checkout,
         remaining);
   }
 
   private static <T> T optional(
-      Map<String, YamlTree> e, Set<String> used, String name, Function<YamlTree, T> read,
+      Map<String, YamlTree> e,
+      Set<String> used,
+      String name,
+      Function<YamlTree, T> read,
       T absent) {
     used.add(name);
     YamlTree v = e.get(name);
@@ -284,11 +297,12 @@ final class StepMapper {
       case YamlTree.Null n -> {}
       case YamlTree.Mapping m -> {
         for (Map.Entry<String, YamlTree> e : m.entries().entrySet()) {
-          env.put(e.getKey(), string(e.getValue(), field + " value " + YamlDocuments.quote(e.getKey())));
+          env.put(
+              e.getKey(),
+              string(e.getValue(), field + " value " + YamlDocuments.quote(e.getKey())));
         }
       }
-      default ->
-          throw new StepError(field + " must be a mapping, not a " + YamlTree.goType(v), v);
+      default -> throw new StepError(field + " must be a mapping, not a " + YamlTree.goType(v), v);
     }
     return env;
   }
@@ -335,7 +349,8 @@ final class StepMapper {
         List<String> fields = new ArrayList<>();
         switch (e.getOrDefault("signed_fields", new YamlTree.Null(m.where()))) {
           case YamlTree.Null n -> {}
-          case YamlTree.Sequence s -> s.items().forEach(f -> fields.add(string(f, "signed_fields")));
+          case YamlTree.Sequence s ->
+              s.items().forEach(f -> fields.add(string(f, "signed_fields")));
           default -> throw new StepError("signature.signed_fields must be a list");
         }
         YamlTree alg = e.get("algorithm");
@@ -512,7 +527,8 @@ final class StepMapper {
       String got =
           key == null
               ? "missing"
-              : isScalar(key) ? YamlTree.goType(key) + " " + clip(string(key, "key"))
+              : isScalar(key)
+                  ? YamlTree.goType(key) + " " + clip(string(key, "key"))
                   : YamlTree.goType(key);
       throw new StepError("key must be a non-empty string, but was " + got);
     }
@@ -558,7 +574,8 @@ final class StepMapper {
             case "depth" -> {
               switch (value) {
                 case YamlTree.Null n -> depth = null;
-                case YamlTree.Int i when i.value().bitLength() < 64 -> depth = i.value().longValue();
+                case YamlTree.Int i when i.value().bitLength() < 64 ->
+                    depth = i.value().longValue();
                 default -> throw new StepError(field + ".depth must be an integer");
               }
             }

@@ -38,12 +38,12 @@ import org.snakeyaml.engine.v2.schema.Schema;
  * Reads untrusted YAML into {@link YamlTree}s, one per document.
  *
  * <p>snakeyaml-engine is used only up to its node graph (never its object constructor), with a
- * schema that leaves plain scalars untyped so that {@link GoScalars} can type them as Go's
- * yaml.v3 does. Everything yaml.v3 adds on top of YAML 1.2 core (merge keys) or that snakeyaml
- * leaves to its constructor (duplicate keys, recursive aliases) is done here while walking the
- * graph. Limits: document size, nesting depth (checked on the event stream, before snakeyaml's
- * recursive composer can overflow the stack), alias count and the number of nodes aliases may
- * expand to (billion laughs), and the number of documents.
+ * schema that leaves plain scalars untyped so that {@link GoScalars} can type them as Go's yaml.v3
+ * does. Everything yaml.v3 adds on top of YAML 1.2 core (merge keys) or that snakeyaml leaves to
+ * its constructor (duplicate keys, recursive aliases) is done here while walking the graph. Limits:
+ * document size, nesting depth (checked on the event stream, before snakeyaml's recursive composer
+ * can overflow the stack), alias count and the number of nodes aliases may expand to (billion
+ * laughs), and the number of documents.
  */
 final class YamlDocuments {
   private YamlDocuments() {}
@@ -120,9 +120,7 @@ final class YamlDocuments {
       bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
       if (bytes > limits.maxBytes()) {
         throw new InputException(
-            source,
-            null,
-            "larger than the input limit of " + (limits.maxBytes() >> 10) + " KiB");
+            source, null, "larger than the input limit of " + (limits.maxBytes() >> 10) + " KiB");
       }
     }
   }
@@ -178,9 +176,9 @@ final class YamlDocuments {
   }
 
   /**
-   * Watches the event stream on its way to the composer: depth is checked when a collection
-   * starts, before the composer recurses into it; tags are checked before they can mean anything
-   * (an unknown tag is refused, fail closed); documents are counted.
+   * Watches the event stream on its way to the composer: depth is checked when a collection starts,
+   * before the composer recurses into it; tags are checked before they can mean anything (an
+   * unknown tag is refused, fail closed); documents are counted.
    */
   private static final class GuardedParser implements Parser {
     private final Parser delegate;
@@ -248,8 +246,8 @@ final class YamlDocuments {
   }
 
   /**
-   * Turns the node graph into a tree: types scalars, makes keys canonical strings, expands
-   * aliases into independent copies and applies merge keys, within depth and expansion limits.
+   * Turns the node graph into a tree: types scalars, makes keys canonical strings, expands aliases
+   * into independent copies and applies merge keys, within depth and expansion limits.
    */
   private static final class Walker {
     private final String source;
@@ -309,7 +307,9 @@ final class YamlDocuments {
       Set<String> written = new HashSet<>();
       for (NodeTuple t : node.getValue()) {
         Node keyNode = t.getKeyNode();
-        if (keyNode instanceof ScalarNode s && s.getTag().equals(PLAIN) && s.getValue().equals("<<")) {
+        if (keyNode instanceof ScalarNode s
+            && s.getTag().equals(PLAIN)
+            && s.getValue().equals("<<")) {
           merge(entries, t.getValueNode(), depth);
           continue;
         }

@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  *
  * <p>Written by hand rather than with snakeyaml's emitter because the quoting decision must follow
  * Go's typing, not YAML 1.2 core: the backend re-parses this text with yaml.v3, so every string
- * that yaml.v3 (or a YAML 1.1 parser) would read as something else is quoted ({@code "3"},
- * {@code "true"}, {@code "2002-08-15"}, {@code "yes"}, spec §2.12 and §10). Anything not plainly
- * safe is double-quoted with escapes, which always round-trips.
+ * that yaml.v3 (or a YAML 1.1 parser) would read as something else is quoted ({@code "3"}, {@code
+ * "true"}, {@code "2002-08-15"}, {@code "yes"}, spec §2.12 and §10). Anything not plainly safe is
+ * double-quoted with escapes, which always round-trips.
  */
 final class YamlEmitter {
   private YamlEmitter() {}
@@ -30,8 +30,8 @@ final class YamlEmitter {
   // YAML 1.1 scalars that other parsers read as bools or nulls, plus the merge and value keys.
   private static final Set<String> YAML11_SPECIAL =
       Set.of(
-          "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off",
-          "Off", "OFF", "=", "<<");
+          "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+          "OFF", "=", "<<");
 
   // Number-ish text (including YAML 1.1 sexagesimal 1:20 and version-like 1.2.3): quote it.
   private static final Pattern NUMBERISH = Pattern.compile("[-+.]?[0-9][0-9a-zA-Z_.:+-]*");
@@ -48,8 +48,8 @@ final class YamlEmitter {
   }
 
   /**
-   * A block mapping whose keys sit at column {@code indent}. With {@code inlineFirst} the first
-   * key follows a sequence dash already written on the current line.
+   * A block mapping whose keys sit at column {@code indent}. With {@code inlineFirst} the first key
+   * follows a sequence dash already written on the current line.
    */
   private static void mapping(StringBuilder out, JsonObject o, int indent, boolean inlineFirst) {
     boolean first = true;
@@ -128,9 +128,9 @@ final class YamlEmitter {
   }
 
   /**
-   * A literal block round-trips when the text has a line break, some non-empty first line that
-   * does not start with white space (which would need an indentation indicator), and only
-   * characters that are printable in YAML and not line breaks to YAML 1.1 parsers.
+   * A literal block round-trips when the text has a line break, some non-empty first line that does
+   * not start with white space (which would need an indentation indicator), and only characters
+   * that are printable in YAML and not line breaks to YAML 1.1 parsers.
    */
   private static boolean literalOk(String s) {
     if (s.indexOf('\n') < 0 || s.isEmpty() || s.charAt(0) == '\n') {
@@ -203,8 +203,8 @@ final class YamlEmitter {
   }
 
   /**
-   * Characters that cannot appear raw: C0/C1 controls and DEL, the YAML 1.1 line breaks NEL,
-   * LS and PS, the BOM, non-characters, and unpaired surrogates.
+   * Characters that cannot appear raw: C0/C1 controls and DEL, the YAML 1.1 line breaks NEL, LS and
+   * PS, the BOM, non-characters, and unpaired surrogates.
    */
   private static boolean needsEscape(String s, int i) {
     char c = s.charAt(i);

@@ -20,8 +20,8 @@ import java.util.SequencedMap;
 /**
  * The typed, order-preserving tree that both YAML and JSON input become before steps are mapped
  * (spec §2.1). It is {@link JsonValue} plus what JSON cannot say: timestamps (a string in some
- * places, an error in string fields), non-finite floats, and where each node came from, so that
- * an {@link UnknownStep} or an error can point at a line and column or a JSON path.
+ * places, an error in string fields), non-finite floats, and where each node came from, so that an
+ * {@link UnknownStep} or an error can point at a line and column or a JSON path.
  */
 sealed interface YamlTree {
 
@@ -92,7 +92,8 @@ sealed interface YamlTree {
       case Int i -> new JsonInteger(i.value());
       case Float f -> {
         if (!Double.isFinite(f.value())) {
-          throw new StepError("the number " + GoScalars.formatFloat(f.value()) + " has no JSON form");
+          throw new StepError(
+              "the number " + GoScalars.formatFloat(f.value()) + " has no JSON form");
         }
         yield new JsonFloat(f.value());
       }
@@ -103,8 +104,8 @@ sealed interface YamlTree {
   }
 
   /**
-   * Like {@link #toJson} but never fails: a non-finite float becomes its Go spelling. Only used
-   * to keep the raw form of a step that is already unknown, for messages and pass-through.
+   * Like {@link #toJson} but never fails: a non-finite float becomes its Go spelling. Only used to
+   * keep the raw form of a step that is already unknown, for messages and pass-through.
    */
   static JsonValue toJsonLenient(YamlTree node) {
     return switch (node) {
@@ -123,8 +124,8 @@ sealed interface YamlTree {
   }
 
   /**
-   * The tree of an already decoded JSON value (a {@code job.step}). JSON has no timestamps, and
-   * its numbers were typed by {@link dev.signet.json.JsonReader} the way Go's decoder types them.
+   * The tree of an already decoded JSON value (a {@code job.step}). JSON has no timestamps, and its
+   * numbers were typed by {@link dev.signet.json.JsonReader} the way Go's decoder types them.
    */
   static YamlTree fromJson(JsonValue value, String path) {
     Objects.requireNonNull(value, "value");
@@ -152,8 +153,16 @@ sealed interface YamlTree {
   }
 
   private static String childPath(String path, String key) {
-    boolean simple = !key.isEmpty() && key.chars().allMatch(c -> c == '_' || c == '-'
-        || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+    boolean simple =
+        !key.isEmpty()
+            && key.chars()
+                .allMatch(
+                    c ->
+                        c == '_'
+                            || c == '-'
+                            || (c >= 'a' && c <= 'z')
+                            || (c >= 'A' && c <= 'Z')
+                            || (c >= '0' && c <= '9'));
     String part = simple ? key : dev.signet.json.JsonWriter.quote(key);
     return path.isEmpty() ? part : path + "." + part;
   }

@@ -1,7 +1,6 @@
 package dev.signet.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.input.InputException;
 import dev.signet.input.InputLimits;
@@ -119,7 +118,9 @@ class PipelineParserInputTest {
   @Test
   void explicitCoreTagsMustMatchTheValue() throws InputException {
     assertThat(refused("steps:\n  - command: x\n    v: !!int abc\n").problem()).contains("!!int");
-    CommandStep s = (CommandStep) parse("steps:\n  - command: !!str 3\n    v: !!bool 'true'\n").steps().getFirst();
+    CommandStep s =
+        (CommandStep)
+            parse("steps:\n  - command: !!str 3\n    v: !!bool 'true'\n").steps().getFirst();
     assertThat(s.command()).isEqualTo("3");
     assertThat(s.remaining().get("v")).isEqualTo(dev.signet.json.JsonBool.TRUE);
   }
@@ -151,8 +152,8 @@ class PipelineParserInputTest {
   void pipelineEnvKeepsOrderAndConvertsScalars() throws InputException {
     Pipeline p = parse("env:\n  Z: 1\n  A: true\n  M: 1.50\n  N: ~\nsteps: []\n");
     assertThat(p.env())
-        .containsExactly(Map.entry("Z", "1"), Map.entry("A", "true"), Map.entry("M", "1.5"),
-            Map.entry("N", ""));
+        .containsExactly(
+            Map.entry("Z", "1"), Map.entry("A", "true"), Map.entry("M", "1.5"), Map.entry("N", ""));
   }
 
   @Test
@@ -179,8 +180,7 @@ class PipelineParserInputTest {
   @Test
   void stepsAreBoundedIncludingGroups() {
     InputLimits five = new InputLimits(1 << 20, 10, 64, 5, 4);
-    String yaml =
-        "steps:\n  - wait\n  - group: g\n    steps: [wait, wait, wait]\n  - command: x\n";
+    String yaml = "steps:\n  - wait\n  - group: g\n    steps: [wait, wait, wait]\n  - command: x\n";
     InputException e = refused(yaml, five);
     assertThat(e.problem()).contains("more than 5 steps");
     assertThat(e.where()).isEqualTo("line 5, column 5");
@@ -263,14 +263,16 @@ class PipelineParserInputTest {
 
   @Test
   void quotedMergeKeyIsAnOrdinaryKey() throws InputException {
-    CommandStep s = (CommandStep) parse("steps:\n  - command: x\n    \"<<\": y\n").steps().getFirst();
+    CommandStep s =
+        (CommandStep) parse("steps:\n  - command: x\n    \"<<\": y\n").steps().getFirst();
     assertThat(s.remaining().get("<<")).isEqualTo(new JsonString("y"));
     assertThat(refused("steps:\n  - <<: scalar\n    command: x\n").problem()).contains("merge");
   }
 
   @Test
   void aliasesExpandToCopies() throws InputException {
-    Pipeline p = parse("steps:\n  - &s {command: x, env: &e {A: b}}\n  - *s\n  - {command: y, env: *e}\n");
+    Pipeline p =
+        parse("steps:\n  - &s {command: x, env: &e {A: b}}\n  - *s\n  - {command: y, env: *e}\n");
     assertThat(p.steps().get(1)).isEqualTo(p.steps().get(0));
     assertThat(((CommandStep) p.steps().get(2)).env()).containsEntry("A", "b");
   }
@@ -331,18 +333,24 @@ class PipelineParserInputTest {
     assertThat(s.subList(2, 5)).allMatch(x -> x instanceof InputStep);
     assertThat(s.get(5)).isInstanceOf(CommandStep.class);
     assertThat(((CommandStep) s.get(5)).command()).isEmpty();
-    assertThat(((CommandStep) s.get(5)).remaining().get("type")).isEqualTo(new JsonString("script"));
+    assertThat(((CommandStep) s.get(5)).remaining().get("type"))
+        .isEqualTo(new JsonString("script"));
     assertThat(s.get(6)).isInstanceOf(WaitStep.class);
     assertThat(s.get(7)).isInstanceOf(InputStep.class);
     assertThat(s.get(8)).isInstanceOf(TriggerStep.class);
-    assertThat(s.get(9)).isEqualTo(new GroupStep(null, null, List.of(),
-        JsonObject.builder().put("type", "group").build()));
-    assertThat(s.get(10)).isEqualTo(CommandStep.of("").withPlugins(List.of(new Plugin("docker#v1", null))));
+    assertThat(s.get(9))
+        .isEqualTo(
+            new GroupStep(
+                null, null, List.of(), JsonObject.builder().put("type", "group").build()));
+    assertThat(s.get(10))
+        .isEqualTo(CommandStep.of("").withPlugins(List.of(new Plugin("docker#v1", null))));
     assertThat(s.get(11)).isInstanceOf(WaitStep.class);
     assertThat(s.get(12)).isInstanceOf(InputStep.class);
     assertThat(s.get(13)).isInstanceOf(TriggerStep.class);
-    assertThat(s.get(14)).isEqualTo(new GroupStep(null, "k",
-        List.of(new WaitStep(new JsonString("wait"))), JsonObject.EMPTY));
+    assertThat(s.get(14))
+        .isEqualTo(
+            new GroupStep(
+                null, "k", List.of(new WaitStep(new JsonString("wait"))), JsonObject.EMPTY));
     assertThat(s.subList(15, 19)).allMatch(x -> x instanceof UnknownStep);
     assertThat(((UnknownStep) s.get(15)).reason()).contains("infer");
     assertThat(((UnknownStep) s.get(17)).raw()).isEqualTo(JsonArray.of(new JsonString("wait")));

@@ -143,7 +143,9 @@ class PipelineParserScalarTest {
   void aTimestampInAStringFieldMakesTheStepUnknown() throws InputException {
     Step s =
         PipelineParser.parse(
-                "steps:\n  - command: x\n    env:\n      D: 2002-08-15\n", "t.yml", InputLimits.DEFAULT)
+                "steps:\n  - command: x\n    env:\n      D: 2002-08-15\n",
+                "t.yml",
+                InputLimits.DEFAULT)
             .steps()
             .getFirst();
     assertThat(s).isInstanceOf(UnknownStep.class);
@@ -152,12 +154,15 @@ class PipelineParserScalarTest {
 
   @Test
   void mappingKeysAreCanonicalStrings() throws InputException {
-    CommandStep s = step("steps:\n  - command: x\n    env:\n      1: a\n      true: b\n      1.5: c\n      0x10: d\n");
-    assertThat(s.env()).containsExactly(
-        java.util.Map.entry("1", "a"),
-        java.util.Map.entry("true", "b"),
-        java.util.Map.entry("1.500000e+00", "c"),
-        java.util.Map.entry("16", "d"));
+    CommandStep s =
+        step(
+            "steps:\n  - command: x\n    env:\n      1: a\n      true: b\n      1.5: c\n      0x10: d\n");
+    assertThat(s.env())
+        .containsExactly(
+            java.util.Map.entry("1", "a"),
+            java.util.Map.entry("true", "b"),
+            java.util.Map.entry("1.500000e+00", "c"),
+            java.util.Map.entry("16", "d"));
   }
 
   @Test

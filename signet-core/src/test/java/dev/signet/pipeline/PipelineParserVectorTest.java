@@ -69,8 +69,7 @@ class PipelineParserVectorTest {
                 name,
                 () ->
                     assertThat(firstCommand(str(t, "input_yaml")).plugins())
-                        .isEqualTo(
-                            PipelineTestModels.plugins(opt(t, "expected_plugins_model")))));
+                        .isEqualTo(PipelineTestModels.plugins(opt(t, "expected_plugins_model")))));
       }
       if (name.equals("TestParserPreservesEmptyLists")) {
         out.add(
@@ -141,8 +140,7 @@ class PipelineParserVectorTest {
                               .put("plugins", ((JsonObject) t).get("input_json"))
                               .build();
                       assertThat(PipelineParser.parseCommandStep(step, "job", "step").plugins())
-                          .isEqualTo(
-                              PipelineTestModels.plugins(opt(t, "expected_plugins_model")));
+                          .isEqualTo(PipelineTestModels.plugins(opt(t, "expected_plugins_model")));
                     }));
   }
 
@@ -169,8 +167,9 @@ class PipelineParserVectorTest {
                   name + ": " + str(c, "name") + " (step)",
                   () ->
                       assertThat(
-                              firstCommand("steps:\n  - command: x\n    secrets:\n"
-                                      + indent(indent(indent(yaml))))
+                              firstCommand(
+                                      "steps:\n  - command: x\n    secrets:\n"
+                                          + indent(indent(indent(yaml))))
                                   .secrets())
                           .isEqualTo(expected)));
         } else if (opt(c, "error") != null) {
@@ -194,8 +193,9 @@ class PipelineParserVectorTest {
                   name + ": " + yaml + " (step)",
                   () ->
                       assertThat(
-                              parse("steps:\n  - command: x\n    secrets:\n"
-                                      + indent(indent(indent(yaml))))
+                              parse(
+                                      "steps:\n  - command: x\n    secrets:\n"
+                                          + indent(indent(indent(yaml))))
                                   .steps()
                                   .getFirst())
                           .isInstanceOf(UnknownStep.class)));
@@ -217,8 +217,7 @@ class PipelineParserVectorTest {
                       Pipeline p = parse(str(t, "input_yaml"));
                       JsonValue expected = opt(t, "pipeline_secrets");
                       if (expected != null) {
-                        assertThat(p.secrets())
-                            .isEqualTo(PipelineTestModels.secrets(expected));
+                        assertThat(p.secrets()).isEqualTo(PipelineTestModels.secrets(expected));
                       } else {
                         // Parsing does not merge pipeline secrets into steps.
                         assertThat(((CommandStep) p.steps().get(0)).secrets())
@@ -267,7 +266,8 @@ class PipelineParserVectorTest {
                       assertThatThrownBy(() -> parse(yaml + "\nsteps: []\n"))
                           .isInstanceOf(InputException.class)
                           .satisfies(e -> assertThat(e.getMessage()).contains(hints));
-                      Step step = parse("steps:\n  - command: x\n    " + yaml + "\n").steps().getFirst();
+                      Step step =
+                          parse("steps:\n  - command: x\n    " + yaml + "\n").steps().getFirst();
                       assertThat(step).isInstanceOf(UnknownStep.class);
                       assertThat(((UnknownStep) step).reason()).contains(hints);
                     }));
@@ -372,7 +372,8 @@ class PipelineParserVectorTest {
                                   .put(
                                       "build",
                                       JsonObject.builder()
-                                          .put("env", JsonObject.builder().put("FOO", "bar").build())
+                                          .put(
+                                              "env", JsonObject.builder().put("FOO", "bar").build())
                                           .build())
                                   .build());
                     }
@@ -393,7 +394,8 @@ class PipelineParserVectorTest {
                               .map(v -> ((JsonString) v).value())
                               .toList());
                   assertThat(s.signature().value()).isEqualTo(str(obj(ex, "signature"), "value"));
-                  assertThat(s.checkout()).isEqualTo(new Checkout(null, false, null, 1L, JsonObject.EMPTY));
+                  assertThat(s.checkout())
+                      .isEqualTo(new Checkout(null, false, null, 1L, JsonObject.EMPTY));
                   assertThat(s.secrets()).containsExactly(new Secret("db-url-secret", "DB_URL"));
                   assertThat(s.matrix().adjustments().get(1).remaining().get("soft_fail"))
                       .isEqualTo(dev.signet.json.JsonBool.TRUE);
@@ -404,7 +406,8 @@ class PipelineParserVectorTest {
                 id,
                 () -> {
                   Pipeline p = parse(str(ex, "input_yaml"));
-                  assertThat(p.secrets()).containsExactly(new Secret("SHARED_TOKEN", "SHARED_TOKEN"));
+                  assertThat(p.secrets())
+                      .containsExactly(new Secret("SHARED_TOKEN", "SHARED_TOKEN"));
                   assertThat(((CommandStep) p.steps().get(0)).secrets())
                       .containsExactly(new Secret("db-url-secret", "DB_URL"));
                   assertThat(PipelineTestModels.at(p, "steps[1].steps[0]"))

@@ -43,7 +43,11 @@ class PipelineWriterRoundTripTest {
   static Pipeline normalised(Pipeline p) {
     return new Pipeline(
         p.steps().stream().map(PipelineWriterRoundTripTest::normalised).toList(),
-        p.env(), p.secrets(), p.checkout(), p.remaining(), false);
+        p.env(),
+        p.secrets(),
+        p.checkout(),
+        p.remaining(),
+        false);
   }
 
   private static Step normalised(Step s) {
@@ -96,7 +100,9 @@ class PipelineWriterRoundTripTest {
       throw new AssertionError("written YAML does not parse: " + e.getMessage() + "\n" + yaml, e);
     }
     // The field-by-field comparison names the differing field; equals is the strict check.
-    assertThat(back).as("parse(toYaml(p)) for\n%s", yaml).usingRecursiveComparison()
+    assertThat(back)
+        .as("parse(toYaml(p)) for\n%s", yaml)
+        .usingRecursiveComparison()
         .isEqualTo(normalised(p));
     assertThat(back).isEqualTo(normalised(p));
     assertThat(PipelineWriter.toYaml(back)).isEqualTo(yaml);
@@ -157,15 +163,85 @@ class PipelineWriterRoundTripTest {
 
   private static final List<String> TRICKY =
       List.of(
-          "3", "-7", "0x1F", "017", "1_000", "1.0", "1.10", ".5", "1e6", "true", "False", "null",
-          "~", "", "yes", "no", "on", "off", "y", "n", "2002-08-15", "2002-08-15T17:18:23.18-06:00",
-          "1:20", "<<", "=", ": ", ": x", "a: b", "#", "x #y", "- x", "-", "?", " lead", "trail ",
-          "  ", "a\tb", "\t", "{{matrix}}", "{{matrix.os}}", "[x]", "{a: b}", "*alias", "&a",
-          "!tag", "%", "@", "`", "'", "\"", "\\", "...", "---", "|", ">", "a\nb", "a\nb\n",
-          "a\n\nb\n\n", "\nlead", " x\ny", "\n", "x\r\ny", "x\u0085y", "x\u2028y", "\uFEFF",
-          "\u0007bell", "\u007f", "é", "日本語", "😀", "a 😀 b", "echo \"$FOO\" | grep -v '#'",
-          "docker#v1.2.3", "my-org/my-plugin#main", "./local", "https://example.com/p.git#v1",
-          "x".repeat(200), "line one\n  indented\n\ttabbed\n", "trailing spaces  \nnext",
+          "3",
+          "-7",
+          "0x1F",
+          "017",
+          "1_000",
+          "1.0",
+          "1.10",
+          ".5",
+          "1e6",
+          "true",
+          "False",
+          "null",
+          "~",
+          "",
+          "yes",
+          "no",
+          "on",
+          "off",
+          "y",
+          "n",
+          "2002-08-15",
+          "2002-08-15T17:18:23.18-06:00",
+          "1:20",
+          "<<",
+          "=",
+          ": ",
+          ": x",
+          "a: b",
+          "#",
+          "x #y",
+          "- x",
+          "-",
+          "?",
+          " lead",
+          "trail ",
+          "  ",
+          "a\tb",
+          "\t",
+          "{{matrix}}",
+          "{{matrix.os}}",
+          "[x]",
+          "{a: b}",
+          "*alias",
+          "&a",
+          "!tag",
+          "%",
+          "@",
+          "`",
+          "'",
+          "\"",
+          "\\",
+          "...",
+          "---",
+          "|",
+          ">",
+          "a\nb",
+          "a\nb\n",
+          "a\n\nb\n\n",
+          "\nlead",
+          " x\ny",
+          "\n",
+          "x\r\ny",
+          "x\u0085y",
+          "x\u2028y",
+          "\uFEFF",
+          "\u0007bell",
+          "\u007f",
+          "é",
+          "日本語",
+          "😀",
+          "a 😀 b",
+          "echo \"$FOO\" | grep -v '#'",
+          "docker#v1.2.3",
+          "my-org/my-plugin#main",
+          "./local",
+          "https://example.com/p.git#v1",
+          "x".repeat(200),
+          "line one\n  indented\n\ttabbed\n",
+          "trailing spaces  \nnext",
           "only\n   \nspaces line");
 
   private static String str(RandomGenerator r) {
@@ -180,7 +256,10 @@ class PipelineWriterRoundTripTest {
     StringBuilder sb = new StringBuilder();
     int n = r.nextInt(12);
     for (int i = 0; i < n; i++) {
-      sb.appendCodePoint(palette.codePointAt(palette.offsetByCodePoints(0, r.nextInt(palette.codePointCount(0, palette.length())))));
+      sb.appendCodePoint(
+          palette.codePointAt(
+              palette.offsetByCodePoints(
+                  0, r.nextInt(palette.codePointCount(0, palette.length())))));
     }
     return sb.toString();
   }
@@ -196,9 +275,30 @@ class PipelineWriterRoundTripTest {
 
   private static final Set<String> STEP_KEYS =
       Set.of(
-          "key", "id", "identifier", "label", "name", "command", "commands", "plugins", "env",
-          "signature", "matrix", "cache", "secrets", "checkout", "type", "wait", "waiter",
-          "block", "input", "manual", "trigger", "group", "steps", "<<");
+          "key",
+          "id",
+          "identifier",
+          "label",
+          "name",
+          "command",
+          "commands",
+          "plugins",
+          "env",
+          "signature",
+          "matrix",
+          "cache",
+          "secrets",
+          "checkout",
+          "type",
+          "wait",
+          "waiter",
+          "block",
+          "input",
+          "manual",
+          "trigger",
+          "group",
+          "steps",
+          "<<");
   private static final Set<String> TOP_KEYS = Set.of("steps", "env", "secrets", "checkout", "<<");
   private static final Set<String> MATRIX_KEYS = Set.of("setup", "adjustments", "<<");
   private static final Set<String> ADJUSTMENT_KEYS = Set.of("with", "skip", "<<");
@@ -213,7 +313,10 @@ class PipelineWriterRoundTripTest {
       case 1 -> JsonBool.of(r.nextBoolean());
       case 2 -> new JsonInteger(BigInteger.valueOf(r.nextLong() >> r.nextInt(64)));
       case 3 -> {
-        double d = r.nextInt(3) == 0 ? (double) r.nextInt(1000) : r.nextDouble() * Math.pow(10, r.nextInt(-30, 30));
+        double d =
+            r.nextInt(3) == 0
+                ? (double) r.nextInt(1000)
+                : r.nextDouble() * Math.pow(10, r.nextInt(-30, 30));
         yield new JsonFloat(r.nextBoolean() ? d : -d);
       }
       case 4, 5 -> new JsonString(str(r));
@@ -291,7 +394,8 @@ class PipelineWriterRoundTripTest {
       JsonValue skip = r.nextBoolean() ? null : json(r, 3);
       adjustments.add(new Matrix.Adjustment(with, skip, object(r, 2, ADJUSTMENT_KEYS)));
     }
-    return new Matrix(setup, adjustments, r.nextInt(4) == 0 ? object(r, 2, MATRIX_KEYS) : JsonObject.EMPTY);
+    return new Matrix(
+        setup, adjustments, r.nextInt(4) == 0 ? object(r, 2, MATRIX_KEYS) : JsonObject.EMPTY);
   }
 
   private static List<String> values(RandomGenerator r) {
@@ -310,7 +414,13 @@ class PipelineWriterRoundTripTest {
     StepSignature sig =
         r.nextBoolean() ? null : new StepSignature(str(r), List.of(str(r), str(r)), str(r));
     return new CommandStep(
-        maybe(r), maybe(r), str(r), plugins, secrets(r), env(r), sig,
+        maybe(r),
+        maybe(r),
+        str(r),
+        plugins,
+        secrets(r),
+        env(r),
+        sig,
         r.nextBoolean() ? null : matrix(r),
         r.nextBoolean() ? null : json(r, 1),
         r.nextBoolean() ? null : checkout(r),
@@ -332,18 +442,26 @@ class PipelineWriterRoundTripTest {
         case 2 ->
             steps.add(
                 new TriggerStep(
-                    JsonObject.builder().put("trigger", str(r)).putAll(object(r, 1, STEP_KEYS)).build()));
+                    JsonObject.builder()
+                        .put("trigger", str(r))
+                        .putAll(object(r, 1, STEP_KEYS))
+                        .build()));
         default -> steps.add(commandStep(r));
       }
     }
     return new Pipeline(
-        steps, env(r), secrets(r), r.nextBoolean() ? null : checkout(r), object(r, 1, TOP_KEYS),
+        steps,
+        env(r),
+        secrets(r),
+        r.nextBoolean() ? null : checkout(r),
+        object(r, 1, TOP_KEYS),
         false);
   }
 
   @Test
   void generatedPipelinesRoundTrip() throws InputException {
-    RandomGenerator r = RandomGeneratorFactory.of("L64X128MixRandom").create(Long.getLong("rt.seed", 20260101L));
+    RandomGenerator r =
+        RandomGeneratorFactory.of("L64X128MixRandom").create(Long.getLong("rt.seed", 20260101L));
     for (int i = 0; i < Integer.getInteger("rt.iterations", 400); i++) {
       Pipeline p = pipeline(r);
       assertRoundTrip(p);

@@ -122,13 +122,80 @@ class PipelineWriterTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "3", "-3", "0x1F", "017", "1_000", "1.0", ".5", "1e6", "true", "True", "FALSE", "null",
-        "Null", "~", "", "yes", "no", "on", "off", "y", "n", "Y", "N", "2002-08-15",
-        "2002-08-15T17:18:23.18-06:00", "1:20", "<<", "=", ": x", "a: b", "x #y", "#x", "- x",
-        "-", "?", " lead", "trail ", "a\tb", "{{matrix}}", "[x]", "*alias", "&a", "!tag", "%x",
-        "@x", "`x`", "'q'", "\"dq\"", "...", "---", "|", ">", "a\nb", "a\nb\n", "a\nb\n\n",
-        "\nlead", " x\ny", "\n", "\r\n", "x\u0085y", "x\u2028y", "\uFEFFx", "tab\u0001ctl",
-        "é ü 日本 😀", "\\", "a\\nb", ".inf", "-.inf", ".nan", "0o17", "0b101", "+1", "1.", "08"
+        "3",
+        "-3",
+        "0x1F",
+        "017",
+        "1_000",
+        "1.0",
+        ".5",
+        "1e6",
+        "true",
+        "True",
+        "FALSE",
+        "null",
+        "Null",
+        "~",
+        "",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "y",
+        "n",
+        "Y",
+        "N",
+        "2002-08-15",
+        "2002-08-15T17:18:23.18-06:00",
+        "1:20",
+        "<<",
+        "=",
+        ": x",
+        "a: b",
+        "x #y",
+        "#x",
+        "- x",
+        "-",
+        "?",
+        " lead",
+        "trail ",
+        "a\tb",
+        "{{matrix}}",
+        "[x]",
+        "*alias",
+        "&a",
+        "!tag",
+        "%x",
+        "@x",
+        "`x`",
+        "'q'",
+        "\"dq\"",
+        "...",
+        "---",
+        "|",
+        ">",
+        "a\nb",
+        "a\nb\n",
+        "a\nb\n\n",
+        "\nlead",
+        " x\ny",
+        "\n",
+        "\r\n",
+        "x\u0085y",
+        "x\u2028y",
+        "\uFEFFx",
+        "tab\u0001ctl",
+        "é ü 日本 😀",
+        "\\",
+        "a\\nb",
+        ".inf",
+        "-.inf",
+        ".nan",
+        "0o17",
+        "0b101",
+        "+1",
+        "1.",
+        "08"
       })
   void trickyStringsRoundTripInEveryPosition(String s) throws InputException {
     SequencedMap<String, String> env = new LinkedHashMap<>();
@@ -137,7 +204,11 @@ class PipelineWriterTest {
         CommandStep.of(s)
             .withLabel(s)
             .withEnv(env)
-            .withRemaining(JsonObject.builder().put("x-" + s, s).put("list", dev.signet.json.JsonArray.of(new dev.signet.json.JsonString(s))).build());
+            .withRemaining(
+                JsonObject.builder()
+                    .put("x-" + s, s)
+                    .put("list", dev.signet.json.JsonArray.of(new dev.signet.json.JsonString(s)))
+                    .build());
     Pipeline p = new Pipeline(List.of(step), env, List.of(), null, JsonObject.EMPTY, false);
     String yaml = PipelineWriter.toYaml(p);
     assertThat(parse(yaml)).isEqualTo(p);
@@ -154,8 +225,15 @@ class PipelineWriterTest {
         PipelineWriter.toYaml(
             new Pipeline(List.of(), env, List.of(), null, JsonObject.EMPTY, false));
     assertThat(yaml)
-        .contains("K0: \"3\"\n", "K1: \"true\"\n", "K2: \"null\"\n", "K3: \"\"\n",
-            "K4: \"1.0\"\n", "K5: \"2002-08-15\"\n", "K6: \"yes\"\n", "K7: \"off\"\n",
+        .contains(
+            "K0: \"3\"\n",
+            "K1: \"true\"\n",
+            "K2: \"null\"\n",
+            "K3: \"\"\n",
+            "K4: \"1.0\"\n",
+            "K5: \"2002-08-15\"\n",
+            "K6: \"yes\"\n",
+            "K7: \"off\"\n",
             "K8: \"y\"\n");
   }
 
@@ -174,7 +252,8 @@ class PipelineWriterTest {
     String expected = str(tests("go-pipeline_secret_test.json").get(1), "expected_yaml");
     Pipeline p = parse("steps:\n  - command: x\n    secrets: [DATABASE_URL]\n");
     List<String> lines = expected.lines().toList();
-    StringBuilder item = new StringBuilder("    secrets:\n      - ").append(lines.get(0)).append('\n');
+    StringBuilder item =
+        new StringBuilder("    secrets:\n      - ").append(lines.get(0)).append('\n');
     lines.subList(1, lines.size()).forEach(l -> item.append("        ").append(l).append('\n'));
     assertThat(PipelineWriter.toYaml(p)).contains(item);
   }
@@ -216,7 +295,8 @@ class PipelineWriterTest {
                     .isEqualTo(
                         step.withPlugins(
                             step.plugins().stream()
-                                .map(pl -> new Plugin(StepJson.fullSource(pl.source()), pl.config()))
+                                .map(
+                                    pl -> new Plugin(StepJson.fullSource(pl.source()), pl.config()))
                                 .toList()));
               }));
     }
@@ -301,7 +381,11 @@ class PipelineWriterTest {
                   Pipeline p =
                       new Pipeline(
                           List.of(CommandStep.of("x").withCheckout(checkout)),
-                          new LinkedHashMap<>(), List.of(), checkout, JsonObject.EMPTY, false);
+                          new LinkedHashMap<>(),
+                          List.of(),
+                          checkout,
+                          JsonObject.EMPTY,
+                          false);
                   assertThat(parse(PipelineWriter.toYaml(p))).isEqualTo(p);
                 }));
       }
@@ -326,9 +410,21 @@ class PipelineWriterTest {
   void stepJsonDropsEmptyMembersAndRemainingNeverOverridesKnown() {
     CommandStep step =
         new CommandStep(
-            "", "", "", List.of(), List.of(), new LinkedHashMap<>(), null,
-            new Matrix(null, List.of(), JsonObject.EMPTY), null, null,
-            JsonObject.builder().put("command", "evil").put("zeta", "z").put("agents", "a").build());
+            "",
+            "",
+            "",
+            List.of(),
+            List.of(),
+            new LinkedHashMap<>(),
+            null,
+            new Matrix(null, List.of(), JsonObject.EMPTY),
+            null,
+            null,
+            JsonObject.builder()
+                .put("command", "evil")
+                .put("zeta", "z")
+                .put("agents", "a")
+                .build());
     assertThat(JsonWriter.compact(PipelineWriter.stepToJson(step)))
         .isEqualTo("{\"agents\":\"a\",\"command\":\"\",\"zeta\":\"z\"}");
   }
@@ -341,7 +437,8 @@ class PipelineWriterTest {
     JsonObject tree = (JsonObject) JsonReader.withDefaultLimits().parse(json, "upload.json");
     assertThat(tree.members().keySet()).containsExactly("env", "steps");
     assertThat(JsonWriter.compact(tree.get("env")))
-        .isEqualTo("{\"DEPLOY_ENV\":\"staging\",\"RETRIES\":\"3\",\"OVERRIDDEN\":\"pipeline-value\"}");
+        .isEqualTo(
+            "{\"DEPLOY_ENV\":\"staging\",\"RETRIES\":\"3\",\"OVERRIDDEN\":\"pipeline-value\"}");
     // JSON is YAML: the upload body parses to the same pipeline, with full plugin sources.
     Pipeline back = PipelineParser.parseAll(json, "upload.json", InputLimits.DEFAULT).getFirst();
     assertThat(PipelineWriter.toJson(back)).isEqualTo(json);

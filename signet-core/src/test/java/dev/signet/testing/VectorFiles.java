@@ -16,8 +16,7 @@ import java.nio.file.Path;
  * signet.vectors} (surefire sets it to {@code shared/vectors}).
  */
 public final class VectorFiles {
-  private static final JsonReader READER =
-      new JsonReader(new InputLimits(64 << 20, 0, 256, 1, 1));
+  private static final JsonReader READER = new JsonReader(new InputLimits(64 << 20, 0, 256, 1, 1));
 
   private VectorFiles() {}
 
