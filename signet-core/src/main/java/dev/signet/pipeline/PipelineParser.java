@@ -21,18 +21,26 @@ public final class PipelineParser {
   /** Every YAML document of {@code text}, each as a pipeline ({@code pipeline upload}). */
   public static List<Pipeline> parseAll(String text, String source, InputLimits limits)
       throws InputException {
-    List<Pipeline> pipelines = new ArrayList<>();
-    for (YamlTree doc : YamlDocuments.read(text, source, limits, false)) {
-      pipelines.add(new StepMapper(source, limits).pipeline(doc));
+    try {
+      List<Pipeline> pipelines = new ArrayList<>();
+      for (YamlTree doc : YamlDocuments.read(text, source, limits, false)) {
+        pipelines.add(new StepMapper(source, limits).pipeline(doc));
+      }
+      return pipelines;
+    } catch (RuntimeException e) {
+      throw unexpected(source, null, e);
     }
-    return pipelines;
   }
 
   /** The first YAML document only, as Go's {@code Parse}; later documents are not read. */
   public static Pipeline parse(String text, String source, InputLimits limits)
       throws InputException {
-    YamlTree doc = YamlDocuments.read(text, source, limits, true).getFirst();
-    return new StepMapper(source, limits).pipeline(doc);
+    try {
+      YamlTree doc = YamlDocuments.read(text, source, limits, true).getFirst();
+      return new StepMapper(source, limits).pipeline(doc);
+    } catch (RuntimeException e) {
+      throw unexpected(source, null, e);
+    }
   }
 
   /**
@@ -45,6 +53,9 @@ public final class PipelineParser {
       return new StepMapper(source, InputLimits.DEFAULT).step(tree);
     } catch (InputException e) {
       return new UnknownStep(YamlTree.toJsonLenient(tree), e.problem(), path);
+    } catch (RuntimeException e) {
+      return new UnknownStep(
+          YamlTree.toJsonLenient(tree), unexpected(source, path, e).problem(), path);
     }
   }
 
@@ -56,5 +67,14 @@ public final class PipelineParser {
       case UnknownStep u -> throw new InputException(source, u.where(), u.reason());
       default -> throw new InputException(source, path, "not a command step");
     };
+  }
+
+  /**
+   * A bug in the mapping must not reach the user as a stack trace, nor let a half-understood
+   * pipeline through: it fails closed as unreadable input.
+   */
+  private static InputException unexpected(String source, String where, RuntimeException e) {
+    return new InputException(
+        source, where, "cannot parse the pipeline (" + e.getClass().getSimpleName() + ")", e);
   }
 }
