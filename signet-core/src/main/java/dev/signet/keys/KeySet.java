@@ -3,7 +3,6 @@ package dev.signet.keys;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
@@ -75,6 +74,19 @@ public final class KeySet {
     if (keys.isEmpty()) {
       throw malformed(source, "the key set is empty");
     }
+    // Two keys with one kid make "the key with this kid" ambiguous, for signing and verifying
+    // alike; which one wins would depend on file order (Wycheproof json_web_key tcId 4).
+    java.util.Set<String> kids = new java.util.HashSet<>();
+    for (JWK k : keys) {
+      if (k.getKeyID() != null && !kids.add(k.getKeyID())) {
+        throw new KeyException(
+            KeyException.Reason.AMBIGUOUS,
+            source
+                + ": more than one key has kid \""
+                + k.getKeyID()
+                + "\"; key IDs must be unique");
+      }
+    }
     return new KeySet(source, keys);
   }
 
@@ -125,26 +137,40 @@ public final class KeySet {
 
   /**
    * The signer for {@code keyId}, or for the only key when {@code keyId} is null. Applies the
-   * signing rules of spec §7.2, stricter where Buildkite is lax: the curve must match the
-   * algorithm and RSA keys must have at least 2048 bits.
+   * signing rules of spec §7.2, stricter where Buildkite is lax: the curve must match the algorithm
+   * and RSA keys must have at least 2048 bits.
    */
   public Signer signer(@Nullable String keyId) throws KeyException {
     JWK key = select(keyId);
     String name = describeKey(key);
+    // Messages start with Buildkite's error sentinels (spec §7.2, jwkutil) so that users and
+    // scripts that know the agent's wording find it here too.
     if (key.getAlgorithm() == null) {
-      throw notAllowed(name + " is missing algorithm (\"alg\"); every key must name its algorithm");
+      throw notAllowed(
+          name + ": key is missing algorithm (\"alg\"); every signing key must name its algorithm");
     }
     String algName = key.getAlgorithm().getName();
     Algorithm alg =
         Algorithm.fromJwa(algName)
-            .orElseThrow(() -> notAllowed(name + " has algorithm " + algName + ", which Signet " + whyNot(algName)));
+            .orElseThrow(
+                () ->
+                    notAllowed(
+                        name
+                            + ": unsupported signing algorithm \""
+                            + algName
+                            + "\": "
+                            + whyNot(algName)));
     if (alg.isSymmetric()) {
       throw notAllowed(
-          name + " is an HMAC key (" + alg + "): a shared secret lets every verifier forge"
+          name
+              + ": unsupported signing algorithm "
+              + alg
+              + ": an HMAC key is a shared secret, and every verifier holding it could forge"
               + " signatures; use EdDSA, ES256, ES512 or PS512");
     }
     if (!alg.allowedForFileSigning()) {
-      throw notAllowed(name + ": algorithm " + alg + " is not allowed for signing; use EdDSA, ES256, ES512 or PS512");
+      throw notAllowed(
+          name + ": unsupported signing algorithm " + alg + "; use EdDSA, ES256, ES512 or PS512");
     }
     checkKeyType(key, alg, name);
     if (!key.isPrivate()) {
@@ -172,12 +198,12 @@ public final class KeySet {
 
   private static String whyNot(String alg) {
     if (alg.equals("none")) {
-      return "refuses: \"none\" means no signature at all";
+      return "\"none\" means no signature at all";
     }
     if (alg.startsWith("RS")) {
-      return "refuses for signing: RSASSA-PKCS1-v1_5 is the weaker RSA padding; use PS512";
+      return "RSASSA-PKCS1-v1_5 is the weaker RSA padding; use PS512";
     }
-    return "does not support";
+    return "Signet signs with EdDSA, ES256, ES512 or PS512";
   }
 
   /** The key set used to verify signatures; every key must name an algorithm Signet supports. */
@@ -186,7 +212,10 @@ public final class KeySet {
     for (JWK key : keys) {
       String name = describeKey(key);
       if (key.getAlgorithm() == null) {
-        throw notAllowed(name + " is missing algorithm (\"alg\"); every verification key must name its algorithm");
+        throw notAllowed(
+            name
+                + " is missing algorithm (\"alg\"); every verification key must name its"
+                + " algorithm");
       }
       String algName = key.getAlgorithm().getName();
       Algorithm alg =
@@ -195,11 +224,18 @@ public final class KeySet {
       if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
         continue; // jwx skips keys whose use is not "sig"
       }
+      if (key.getKeyOperations() != null
+          && !key.getKeyOperations().contains(com.nimbusds.jose.jwk.KeyOperation.VERIFY)) {
+        // The same rule for RFC 7517 key_ops (Wycheproof "rejectWrongKeyOps"): a key declared
+        // for other operations, such as encryption, never verifies signatures.
+        continue;
+      }
       checkKeyType(key, alg, name);
       try {
         verifiers.add(
             switch (key) {
-              case OctetKeyPair okp -> Ed25519Verifier.create(key.getKeyID(), okp.getDecodedX(), name);
+              case OctetKeyPair okp ->
+                  Ed25519Verifier.create(key.getKeyID(), okp.getDecodedX(), name);
               case ECKey ec -> new JcaVerifier(alg, key.getKeyID(), ec.toECPublicKey());
               case RSAKey rsa -> new JcaVerifier(alg, key.getKeyID(), rsa.toRSAPublicKey());
               case OctetSequenceKey oct -> new HmacVerifier(alg, key.getKeyID(), oct.toByteArray());
@@ -211,6 +247,16 @@ public final class KeySet {
     }
     if (verifiers.isEmpty()) {
       throw notAllowed(source + ": no key in the set may be used for signatures");
+    }
+    // A set of public keys is meant to be shared; an HMAC secret in it is leaked with it, and
+    // anyone holding the file can then forge that key's signatures (Wycheproof json_web_key
+    // tcId 1). Buildkite's HMAC verification sets hold HMAC keys only.
+    if (verifiers.stream().anyMatch(v -> v.algorithm().isSymmetric())
+        && verifiers.stream().anyMatch(v -> !v.algorithm().isSymmetric())) {
+      throw notAllowed(
+          source
+              + ": the set mixes HMAC shared secrets with public keys; keep HMAC keys in a"
+              + " separate verification file");
     }
     return new JwksVerificationKeys(source, verifiers);
   }
@@ -261,15 +307,22 @@ public final class KeySet {
                             default -> Curve.P_521;
                           });
           case RSA -> key instanceof RSAKey rsa && rsa.size() >= MIN_RSA_BITS;
-          case OCT -> key instanceof OctetSequenceKey;
+          // Short HMAC keys are accepted (Buildkite's own HS256 test keys are 6 and 7 bytes), an
+          // empty one is not: it verifies nothing and the JDK refuses it with an unchecked error.
+          case OCT -> key instanceof OctetSequenceKey oct && oct.toByteArray().length > 0;
         };
     if (!ok) {
       String detail =
           switch (alg.keyType()) {
             case OKP -> "EdDSA needs an OKP key on curve Ed25519";
-            case EC -> alg + " needs an EC key on curve " + (alg == Algorithm.ES256 ? "P-256" : alg == Algorithm.ES384 ? "P-384" : "P-521");
+            case EC ->
+                alg
+                    + " needs an EC key on curve "
+                    + (alg == Algorithm.ES256
+                        ? "P-256"
+                        : alg == Algorithm.ES384 ? "P-384" : "P-521");
             case RSA -> alg + " needs an RSA key of at least " + MIN_RSA_BITS + " bits";
-            case OCT -> alg + " needs an oct key";
+            case OCT -> alg + " needs a non-empty oct key";
           };
       throw notAllowed(name + ": unsupported signing algorithm for key type (" + detail + ")");
     }
@@ -324,7 +377,8 @@ public final class KeySet {
         return Primitives.jcaSign(algorithm, key, signingInput);
       } catch (java.security.GeneralSecurityException e) {
         throw new KeyException(
-            KeyException.Reason.SIGNING_FAILED, "signing with key \"" + keyId + "\" failed: " + e.getClass().getSimpleName());
+            KeyException.Reason.SIGNING_FAILED,
+            "signing with key \"" + keyId + "\" failed: " + e.getClass().getSimpleName());
       }
     }
 
@@ -341,7 +395,8 @@ public final class KeySet {
         throws KeyException {
       var point = Primitives.ed25519Point(x);
       if (point == null) {
-        throw new KeyException(KeyException.Reason.MALFORMED, name + ": \"x\" is not a valid Ed25519 public key");
+        throw new KeyException(
+            KeyException.Reason.MALFORMED, name + ": \"x\" is not a valid Ed25519 public key");
       }
       return new Ed25519Verifier(keyId, point);
     }

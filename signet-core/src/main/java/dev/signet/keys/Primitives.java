@@ -86,7 +86,26 @@ final class Primitives {
     return s.sign();
   }
 
+  /**
+   * The exact JWS signature length for ECDSA (RFC 7518 §3.4: R and S each left-padded to the
+   * curve's byte size), or -1 for other algorithms.
+   */
+  static int ecdsaSignatureBytes(Algorithm alg) {
+    return switch (alg) {
+      case ES256 -> 64;
+      case ES384 -> 96;
+      case ES512 -> 132;
+      default -> -1;
+    };
+  }
+
   static boolean jcaVerify(Algorithm alg, PublicKey key, byte[] message, byte[] signature) {
+    int ecdsaBytes = ecdsaSignatureBytes(alg);
+    if (ecdsaBytes >= 0 && signature.length != ecdsaBytes) {
+      // The JDK's P1363 verifier accepts R‖S shorter than 2 × the field size (Wycheproof
+      // "SignatureSize"), which gives one signature several encodings. JWS allows exactly one.
+      return false;
+    }
     try {
       Signature s = jcaSignature(alg);
       s.initVerify(key);
@@ -113,7 +132,8 @@ final class Primitives {
       mac.init(new SecretKeySpec(secret, name));
       // Constant-time comparison: a MAC must never be compared with Arrays.equals.
       return MessageDigest.isEqual(mac.doFinal(message), signature);
-    } catch (GeneralSecurityException e) {
+    } catch (GeneralSecurityException | RuntimeException e) {
+      // A verifier answers; it never throws (an empty key is an IllegalArgumentException).
       return false;
     }
   }
