@@ -303,6 +303,13 @@ class PipelineParserInputTest {
   }
 
   @Test
+  void tabIndentedJsonParses() throws InputException {
+    String json = "{\n\t\"steps\": [\n\t\t{\n\t\t\t\"command\": \"x\"\n\t\t}\n\t]\n}\n";
+    assertThat(PipelineParser.parse(json, "t.json", InputLimits.DEFAULT).steps())
+        .containsExactly(CommandStep.of("x"));
+  }
+
+  @Test
   void stepTypeDetection() throws InputException {
     String yaml =
         """
