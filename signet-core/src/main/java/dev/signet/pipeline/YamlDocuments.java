@@ -2,6 +2,7 @@ package dev.signet.pipeline;
 
 import dev.signet.input.InputException;
 import dev.signet.input.InputLimits;
+import dev.signet.json.JsonWriter;
 import java.io.Serial;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -400,7 +401,7 @@ final class YamlDocuments {
     if (s == null) {
       return "null";
     }
-    String q = dev.signet.json.JsonWriter.quote(s);
+    String q = JsonWriter.quote(s);
     return q.length() > 80 ? q.substring(0, 80) + "…\"" : q;
   }
 }

@@ -63,7 +63,7 @@ final class YamlEmitter {
         // Implicit keys are limited to 1024 characters; longer ones need the explicit form.
         out.append("? ").append(doubleQuoted(key)).append('\n').repeat(' ', indent).append(':');
       } else {
-        out.append(scalarText(key, false)).append(':');
+        out.append(scalarText(key)).append(':');
       }
       value(out, e.getValue(), indent);
     }
@@ -155,7 +155,7 @@ final class YamlEmitter {
       case JsonBool b -> b.value() ? "true" : "false";
       case JsonInteger i -> i.value().toString();
       case JsonFloat f -> floatText(f.value());
-      case JsonString s -> scalarText(s.value(), true);
+      case JsonString s -> scalarText(s.value());
       case JsonObject o -> "{}"; // only empty ones reach here
       case JsonArray a -> "[]";
     };
@@ -171,7 +171,7 @@ final class YamlEmitter {
   }
 
   /** A string as a plain scalar when that reads back as the same string, else double-quoted. */
-  static String scalarText(String s, boolean isValue) {
+  static String scalarText(String s) {
     return plainOk(s) ? s : doubleQuoted(s);
   }
 

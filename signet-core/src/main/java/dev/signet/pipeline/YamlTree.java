@@ -8,6 +8,7 @@ import dev.signet.json.JsonNull;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonString;
 import dev.signet.json.JsonValue;
+import dev.signet.json.JsonWriter;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -163,7 +164,7 @@ sealed interface YamlTree {
                             || (c >= 'a' && c <= 'z')
                             || (c >= 'A' && c <= 'Z')
                             || (c >= '0' && c <= '9'));
-    String part = simple ? key : dev.signet.json.JsonWriter.quote(key);
+    String part = simple ? key : JsonWriter.quote(key);
     return path.isEmpty() ? part : path + "." + part;
   }
 }
