@@ -16,7 +16,7 @@ import dev.signet.json.JsonObject;
 import dev.signet.json.JsonReader;
 import dev.signet.json.JsonString;
 import dev.signet.json.JsonValue;
-import dev.signet.testing.VectorFiles;
+import dev.signet.testing.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.TestFactory;
 class PipelineParserVectorTest {
 
   private static JsonObject vectors(String file) {
-    return VectorFiles.loadObject("buildkite/" + file);
+    return Vectors.load("buildkite/" + file);
   }
 
   private static List<JsonValue> tests(String file) {

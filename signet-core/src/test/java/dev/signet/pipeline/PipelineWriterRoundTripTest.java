@@ -13,7 +13,7 @@ import dev.signet.json.JsonNull;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonString;
 import dev.signet.json.JsonValue;
-import dev.signet.testing.VectorFiles;
+import dev.signet.testing.Vectors;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -128,7 +128,7 @@ class PipelineWriterRoundTripTest {
             "go-pipeline_parser_matrix_test.json",
             "go-pipeline_pipeline_secrets_test.json",
             "derived_examples.json")) {
-      collectYaml(VectorFiles.load("buildkite/" + file), file, out);
+      collectYaml(Vectors.load("buildkite/" + file), file, out);
     }
     assertThat(out).hasSizeGreaterThan(15);
     return out.stream();

@@ -14,7 +14,7 @@ import dev.signet.json.JsonObject;
 import dev.signet.json.JsonReader;
 import dev.signet.json.JsonValue;
 import dev.signet.json.JsonWriter;
-import dev.signet.testing.VectorFiles;
+import dev.signet.testing.Vectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +34,7 @@ class PipelineWriterTest {
   }
 
   private static JsonObject vectors(String file) {
-    return VectorFiles.loadObject("buildkite/" + file);
+    return Vectors.load("buildkite/" + file);
   }
 
   @Test

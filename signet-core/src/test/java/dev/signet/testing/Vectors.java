@@ -22,13 +22,21 @@ public final class Vectors {
     return dir;
   }
 
-  /** Parses {@code buildkite/<name>} or {@code wycheproof/<name>}. */
+  /** The text of {@code buildkite/<name>} or {@code wycheproof/<name>}. */
+  public static String text(String relative) {
+    try {
+      return Files.readString(dir().resolve(relative));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read vector file " + relative, e);
+    }
+  }
+
+  /** Parses a vector file whose top level is an object. */
   public static JsonObject load(String relative) {
     try {
-      String text = Files.readString(dir().resolve(relative));
-      return (JsonObject) new JsonReader(new InputLimits(64 << 20, 0, 64, 1, 1)).parse(text, relative);
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot load vector " + relative + ": " + e.getMessage(), e);
+      return (JsonObject) new JsonReader(new InputLimits(64 << 20, 0, 256, 1, 1)).parse(text(relative), relative);
+    } catch (dev.signet.input.InputException e) {
+      throw new IllegalStateException("vector file is not valid JSON: " + e.getMessage(), e);
     }
   }
 

@@ -1,0 +1,105 @@
+package dev.signet.cli;
+
+import dev.signet.keys.KeySet;
+import dev.signet.keys.Signer;
+import dev.signet.pipeline.Pipeline;
+import dev.signet.pipeline.PipelineWriter;
+import dev.signet.signing.PipelineSigner;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "sign",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Sign every command step of a pipeline, like `buildkite-agent tool sign`, and write the",
+      "whole pipeline to stdout: YAML by default, the upload JSON with --format json.",
+      "Pipelines containing env interpolation ($VAR, ${VAR}, $$) or steps of unknown type are refused."
+    })
+final class PipelineSignCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Pipeline YAML or JSON; - or omitted for stdin")
+  String file;
+
+  @Option(names = "--jwks-file", defaultValue = "${env:BUILDKITE_AGENT_JWKS_FILE}", description = "Private JWKS [env: BUILDKITE_AGENT_JWKS_FILE]")
+  String jwksFile;
+
+  @Option(names = "--jwks-key-id", defaultValue = "${env:BUILDKITE_AGENT_JWKS_KEY_ID}", description = "Key ID; optional when the set has one key [env: BUILDKITE_AGENT_JWKS_KEY_ID]")
+  String keyId;
+
+  @Option(names = "--repo", defaultValue = "${env:BUILDKITE_REPO}", description = "Repository URL the steps will run against (signed) [env: BUILDKITE_REPO]")
+  String repo;
+
+  @Option(names = "--format", defaultValue = "yaml", description = "yaml (default) or json")
+  String format;
+
+  @Option(names = "--output", paramLabel = "FILE", description = "Write here (atomically) instead of stdout")
+  Path output;
+
+  @Option(names = "--debug-signing", defaultValue = "${env:BUILDKITE_AGENT_DEBUG_SIGNING:-false}", description = "Print each step's canonical payload to stderr (may reveal env values)")
+  boolean debugSigning;
+
+  @Override
+  public Integer call() throws Exception {
+    if (repo == null) {
+      throw new UsageException("--repo is required: the repository URL is part of every signature");
+    }
+    if (!format.equals("yaml") && !format.equals("json")) {
+      throw new UsageException("--format must be yaml or json, not " + format);
+    }
+    KeySet keys = KeyFiles.load(jwksFile, "--jwks-file");
+    Signer signer = keys.signer(keyId);
+    PipelineInput input = PipelineInput.read(file);
+    PipelineSigner.refuseInterpolation(input.text(), input.source());
+    List<Pipeline> docs = input.parseAll();
+
+    PrintWriter err = spec.commandLine().getErr();
+    BiConsumer<String, byte[]> debug = null;
+    if (debugSigning) {
+      err.println("warning: --debug-signing prints canonical payloads, which can contain secret env values");
+      for (KeySet.KeyInfo k : keys.describe()) {
+        if (signer.keyId() == null || signer.keyId().equals(k.keyId())) {
+          err.println("Public Key Thumbprint (sha256): " + k.thumbprint());
+        }
+      }
+      debug = (path, payload) -> err.println("Signed Step: " + path + " " + new String(payload, StandardCharsets.UTF_8) + " checksum: " + sha256(payload));
+    }
+    List<String> rendered = new ArrayList<>();
+    for (Pipeline doc : docs) {
+      Pipeline signed = PipelineSigner.sign(doc, signer, new PipelineSigner.Options(null, repo, true, debug));
+      rendered.add(format.equals("json") ? PipelineWriter.toJson(signed) : PipelineWriter.toYaml(signed));
+    }
+    String text = format.equals("json")
+        ? (rendered.size() == 1 ? rendered.getFirst() : "[" + String.join(",", rendered) + "]") + "\n"
+        : String.join("---\n", rendered);
+    if (output != null) {
+      AtomicFiles.replace(output, text);
+    } else {
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(text);
+      out.flush();
+    }
+    return ExitCode.OK;
+  }
+
+  private static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
