@@ -219,7 +219,7 @@ final class DemoCommand implements Callable<Integer> {
     out.println(text);
   }
 
-  private static String resource(String name) throws IOException {
+  static String resource(String name) throws IOException {
     try (InputStream in = DemoCommand.class.getResourceAsStream(name)) {
       if (in == null) {
         throw new IOException("missing resource " + name);

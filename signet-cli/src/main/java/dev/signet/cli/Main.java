@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "signet 0.1.0",
     description = "Zero-trust signing for CI/CD: signed Buildkite pipelines, verified jobs.",
-    subcommands = {KeygenCommand.class, PipelineCommand.class, JobCommand.class, DemoCommand.class},
+    subcommands = {KeygenCommand.class, PipelineCommand.class, JobCommand.class, DemoCommand.class, TrainCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (signed, verified, the job may run)",
