@@ -38,10 +38,12 @@ final class JobCheck {
           case "warn" -> JobVerifier.FailureBehavior.WARN;
           default -> throw new UsageException("--failure-behavior must be block or warn, not " + failureBehavior);
         };
-    VerificationKeys keys =
-        jwksFile == null || jwksFile.isEmpty()
-            ? null
-            : KeyFiles.load(jwksFile, "--jwks-file").verificationKeys();
+    // Required, unlike on an agent (which runs unsigned jobs unchecked when it has no key): a
+    // forgotten flag must not turn a verification command into one that passes everything.
+    if (jwksFile == null || jwksFile.isEmpty()) {
+      throw new UsageException("--jwks-file is required: the public JWKS the agent trusts");
+    }
+    VerificationKeys keys = KeyFiles.load(jwksFile, "--jwks-file").verificationKeys();
     String source = InputFiles.displayName(file);
     Job job = JobJson.parse(InputFiles.readText(file, InputLimits.DEFAULT.maxBytes()), source, InputLimits.DEFAULT);
     return new Outcome(job, new JobVerifier(keys, behavior).verify(job));
