@@ -7,7 +7,6 @@ import dev.signet.json.JsonArray;
 import dev.signet.json.JsonValue;
 import dev.signet.json.JsonWriter;
 import dev.signet.pipeline.Pipeline;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,13 +62,7 @@ final class PipelineJobsCommand implements Callable<Integer> {
       }
     }
     String text = JsonWriter.pretty(new JsonArray(jobs)) + "\n";
-    if (output != null) {
-      AtomicFiles.replace(output, text);
-    } else {
-      PrintWriter out = spec.commandLine().getOut();
-      out.print(text);
-      out.flush();
-    }
+    CommandOutput.write(spec, output, text);
     return ExitCode.OK;
   }
 }

@@ -85,13 +85,7 @@ final class PipelineSignCommand implements Callable<Integer> {
     String text = format.equals("json")
         ? (rendered.size() == 1 ? rendered.getFirst() : "[" + String.join(",", rendered) + "]") + "\n"
         : String.join("---\n", rendered);
-    if (output != null) {
-      AtomicFiles.replace(output, text);
-    } else {
-      PrintWriter out = spec.commandLine().getOut();
-      out.print(text);
-      out.flush();
-    }
+    CommandOutput.write(spec, output, text);
     return ExitCode.OK;
   }
 

@@ -9,6 +9,7 @@ import dev.signet.json.JsonNull;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonString;
 import dev.signet.json.JsonValue;
+import dev.signet.testing.StepModel;
 import dev.signet.testing.Vectors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,38 +22,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class StepJsonTest {
-
-  /** The vectors' matrix model: {setup: {dim: [..]|null}|null, adjustments: [{with, skip, remaining}], remaining}. */
-  static @Nullable Matrix matrixModel(JsonValue v) {
-    if (!(v instanceof JsonObject m)) {
-      return null;
-    }
-    LinkedHashMap<String, @Nullable List<String>> setup = null;
-    if (m.get("setup") instanceof JsonObject s) {
-      setup = new LinkedHashMap<>();
-      for (var e : s.members().entrySet()) {
-        setup.put(e.getKey(), e.getValue() instanceof JsonArray a ? strings(a) : null);
-      }
-    }
-    List<Matrix.Adjustment> adjustments = new ArrayList<>();
-    if (m.get("adjustments") instanceof JsonArray adj) {
-      for (JsonValue a : adj.items()) {
-        JsonObject ao = (JsonObject) a;
-        LinkedHashMap<String, String> with = new LinkedHashMap<>();
-        ((JsonObject) ao.get("with")).members().forEach((k, x) -> with.put(k, ((JsonString) x).value()));
-        adjustments.add(
-            new Matrix.Adjustment(
-                with,
-                ao.get("skip"),
-                ao.get("remaining") instanceof JsonObject r ? r : JsonObject.EMPTY));
-      }
-    }
-    return new Matrix(setup, adjustments, m.get("remaining") instanceof JsonObject r ? r : JsonObject.EMPTY);
-  }
-
-  static List<String> strings(JsonArray a) {
-    return a.items().stream().map(x -> ((JsonString) x).value()).toList();
-  }
 
   static Stream<Arguments> d5() {
     for (JsonValue e : ((JsonArray) Vectors.load("buildkite/derived_examples.json").get("examples")).items()) {
@@ -68,7 +37,7 @@ class StepJsonTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("d5")
   void matrixSerialisationMatchesBuildkite(String name, JsonValue model, String expectedJcs) {
-    assertThat(Jcs.canonicalString(StepJson.matrix(matrixModel(model)))).isEqualTo(expectedJcs);
+    assertThat(Jcs.canonicalString(StepJson.matrix(StepModel.matrix(model)))).isEqualTo(expectedJcs);
   }
 
   @Test
