@@ -6,7 +6,6 @@ import dev.signet.job.JobJson;
 import dev.signet.json.JsonArray;
 import dev.signet.json.JsonValue;
 import dev.signet.json.JsonWriter;
-import dev.signet.pipeline.Pipeline;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -56,10 +55,8 @@ final class PipelineJobsCommand implements Callable<Integer> {
       extra.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
     List<JsonValue> jobs = new ArrayList<>();
-    for (Pipeline p : PipelineInput.read(file).parseAll()) {
-      for (Job j : JobExpander.expand(p, repo, extra)) {
-        jobs.add(JobJson.toJson(j));
-      }
+    for (Job j : JobExpander.expand(PipelineInput.read(file).parseAll(), repo, extra)) {
+      jobs.add(JobJson.toJson(j));
     }
     String text = JsonWriter.pretty(new JsonArray(jobs)) + "\n";
     CommandOutput.write(spec, output, text);

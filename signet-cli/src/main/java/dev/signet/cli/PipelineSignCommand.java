@@ -54,7 +54,8 @@ final class PipelineSignCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (repo == null) {
+    if (repo == null || repo.isEmpty()) {
+      // As tool sign offline: an empty repository would sign steps that run against any repo.
       throw new UsageException("--repo is required: the repository URL is part of every signature");
     }
     if (!format.equals("yaml") && !format.equals("json")) {

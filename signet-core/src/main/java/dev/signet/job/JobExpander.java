@@ -49,6 +49,25 @@ public final class JobExpander {
     return List.copyOf(jobs);
   }
 
+  /**
+   * The jobs of a multi-document upload, each document expanded on its own. With more than one
+   * document, step paths (and so job IDs) are prefixed {@code documents[N].}, so that the first
+   * step of two documents never shares an ID.
+   */
+  public static List<Job> expand(
+      List<Pipeline> documents, String repositoryUrl, Map<String, String> extraEnv)
+      throws JobExpansionException {
+    if (documents.size() == 1) {
+      return expand(documents.getFirst(), repositoryUrl, extraEnv);
+    }
+    List<Job> jobs = new ArrayList<>();
+    for (int d = 0; d < documents.size(); d++) {
+      Pipeline p = documents.get(d);
+      expandAll(p.steps(), "documents[" + d + "].steps", p, repositoryUrl, extraEnv, jobs);
+    }
+    return List.copyOf(jobs);
+  }
+
   private static void expandAll(
       List<Step> steps,
       String prefix,

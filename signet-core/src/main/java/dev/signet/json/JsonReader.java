@@ -85,7 +85,7 @@ public final class JsonReader {
         yield new JsonArray(items);
       }
       case VALUE_STRING -> new JsonString(p.getString());
-      case VALUE_NUMBER_INT -> integer(p.getBigIntegerValue());
+      case VALUE_NUMBER_INT -> integer(p, p.getBigIntegerValue());
       case VALUE_NUMBER_FLOAT -> {
         double d = p.getDoubleValue();
         if (!Double.isFinite(d)) {
@@ -100,11 +100,16 @@ public final class JsonReader {
     };
   }
 
-  private static JsonNumber integer(BigInteger v) {
+  private static JsonNumber integer(JsonParser p, BigInteger v) {
     if (v.compareTo(INT64_MIN) >= 0 && v.compareTo(INT64_MAX) <= 0) {
       return new JsonInteger(v);
     }
-    return new JsonFloat(v.doubleValue());
+    double d = v.doubleValue();
+    if (!Double.isFinite(d)) {
+      // Go's decoder fails on such a number too; it can never be signed or compared.
+      throw new tools.jackson.core.exc.StreamReadException(p, "number out of range");
+    }
+    return new JsonFloat(d);
   }
 
   private static String where(TokenStreamLocation loc) {

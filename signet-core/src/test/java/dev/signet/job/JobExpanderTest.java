@@ -57,6 +57,19 @@ class JobExpanderTest {
   }
 
   @Test
+  void jobIdsAreDistinctAcrossDocumentsAndStableAcrossRuns() throws Exception {
+    Pipeline doc = pipeline(List.of(CommandStep.of("true")), Map.of());
+    List<Job> jobs = JobExpander.expand(List.of(doc, doc), "r", Map.of());
+    assertThat(jobs).hasSize(2);
+    assertThat(jobs.get(0).id()).isNotEqualTo(jobs.get(1).id());
+    assertThat(JobExpander.expand(List.of(doc, doc), "r", Map.of()).get(1).id())
+        .isEqualTo(jobs.get(1).id());
+    // A single document keeps the plain step paths, so its IDs do not change with this overload.
+    assertThat(JobExpander.expand(List.of(doc), "r", Map.of()).getFirst().id())
+        .isEqualTo(JobExpander.expand(doc, "r", Map.of()).getFirst().id());
+  }
+
+  @Test
   void noPluginsMeansNoBuildkitePlugins() throws Exception {
     Pipeline p =
         pipeline(List.of(CommandStep.of("true")), Map.of("BUILDKITE_PLUGINS", "[{\"x\":null}]"));

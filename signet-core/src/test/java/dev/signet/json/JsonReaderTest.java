@@ -59,4 +59,12 @@ class JsonReaderTest {
         .isInstanceOf(InputException.class)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
   }
+
+  @Test
+  void refusesIntegersBeyondDoubleRangeAsInputNotACrash() {
+    String huge = "[" + "9".repeat(350) + "]";
+    assertThatThrownBy(() -> reader.parse(huge, "job.json"))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("out of range");
+  }
 }
