@@ -203,13 +203,15 @@ public final class PipelineSigner {
    *       form ({@code ${VAR}}, {@code ${VAR:-default}}, ...): substituted;
    *   <li>{@code $$} and {@code \$}: escapes the backend turns into {@code $}, so the text still
    *       changes (Buildkite refuses them too);
-   *   <li>{@code $} followed by any other character, such as {@code $1} or {@code $@}: Buildkite's
-   *       parser cannot read these and fails the upload, so they are refused as well.
+   *   <li>{@code $} followed by any other character, including whitespace, a digit or a newline
+   *       ({@code $1}, {@code $@}, {@code $ 5}, {@code 5$} at the end of a line): the parser reads
+   *       every {@code $} that is not the last character as an expansion and fails when no letter
+   *       follows, and {@code tool sign} refuses a pipeline it cannot parse, so Signet does too.
    * </ul>
    *
-   * <p>Left alone, because the backend leaves them as text: {@code $} at the end of the text or
-   * before whitespace, {@code $(} (shell command substitution), and {@code \\} (an escaped
-   * backslash, consumed as a pair so that {@code \\$} is judged by what follows the {@code $}).
+   * <p>Left alone, as by the parser: a {@code $} that is the very last character of the text,
+   * {@code $(} (shell command substitution), and {@code \\} (an escaped backslash, consumed as
+   * a pair so that {@code \\$} is judged by what follows the {@code $}).
    * YAML comments are not exempt: Buildkite scans the raw text, and so does Signet.
    *
    * @param source the file name, for the message
@@ -237,7 +239,7 @@ public final class PipelineSigner {
       if (c != '$' || i + 1 >= n) {
         continue;
       }
-      if (next == '(' || next == ' ' || next == '\t' || next == '\n' || next == '\r') {
+      if (next == '(') {
         continue;
       }
       throw interpolation(source, line, directive(rawText, i));

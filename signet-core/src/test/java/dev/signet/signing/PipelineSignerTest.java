@@ -149,7 +149,9 @@ class PipelineSignerTest {
       strings = {
         "command: echo $HOME", "command: echo ${HOME}", "command: ${A:-b}", "command: echo $$HOME",
         "command: echo $$", "command: echo \\$HOME", "command: awk '{print $1}'", "command: x$_y",
-        "env:\n  A: ${B}", "# a comment $VAR", "command: $\u00e9t\u00e9", "command: $@"
+        "env:\n  A: ${B}", "# a comment $VAR", "command: $\u00e9t\u00e9", "command: $@",
+        // Not expansions, but Buildkite's parser fails on them, so tool sign refuses them too.
+        "command: echo $ 5", "command: price is 5$\n", "command: tab$\tafter"
       })
   void interpolationIsRefused(String text) {
     assertThatThrownBy(
@@ -165,9 +167,8 @@ class PipelineSignerTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "command: echo hello", "command: echo $", "command: echo $ 5", "command: echo $(date)",
-        "command: price is 5$\n", "command: a \\\\ b", "command: tab$\tafter",
-            "command: \"{{matrix}}\""
+        "command: echo hello", "command: echo $", "command: echo $(date)",
+        "command: a \\\\ b", "command: \"{{matrix}}\""
       })
   void textWithoutInterpolationIsAccepted(String text) {
     assertThatCode(() -> PipelineSigner.refuseInterpolation("steps:\n  - " + text, "p.yml"))
