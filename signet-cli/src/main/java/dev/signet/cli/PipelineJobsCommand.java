@@ -1,6 +1,8 @@
 package dev.signet.cli;
 
+import dev.signet.input.InputException;
 import dev.signet.job.Job;
+import dev.signet.job.JobExpansionException;
 import dev.signet.job.JobExpander;
 import dev.signet.job.JobJson;
 import dev.signet.json.JsonArray;
@@ -57,9 +59,15 @@ final class PipelineJobsCommand implements Callable<Integer> {
       extra.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
     List<JsonValue> jobs = new ArrayList<>();
-    for (Pipeline p : PipelineInput.read(file).parseAll()) {
-      for (Job j : JobExpander.expand(p, repo, extra)) {
-        jobs.add(JobJson.toJson(j));
+    PipelineInput input = PipelineInput.read(file);
+    for (Pipeline p : input.parseAll()) {
+      try {
+        for (Job j : JobExpander.expand(p, repo, extra)) {
+          jobs.add(JobJson.toJson(j));
+        }
+      } catch (JobExpansionException e) {
+        // The expander names the step but does not know the file.
+        throw new InputException(input.source(), null, e.getMessage(), e);
       }
     }
     String text = JsonWriter.pretty(new JsonArray(jobs)) + "\n";
