@@ -127,6 +127,18 @@ class PipelineSignCommandTest {
   }
 
   @Test
+  void outputOntoADirectoryIsAnOutputErrorAndLeavesItAlone() throws Exception {
+    Path target = Files.createDirectory(dir.resolve("out"));
+    Cli r = sign("--output", target.toString());
+    assertThat(r.exitCode()).isEqualTo(ExitCode.OUTPUT);
+    assertThat(r.errLines()).containsExactly("signet: " + target + ": is a directory");
+    assertThat(target).isEmptyDirectory();
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("pipeline.yml", "out");
+    }
+  }
+
+  @Test
   void aTwoKeySetNeedsJwksKeyIdAndSignsWithTheChosenKey() {
     Fixtures.Keys other = Fixtures.keygen(dir, "signer-2");
     String a = Fixtures.read(keys.privateJwks()).strip();

