@@ -33,6 +33,10 @@ final class AtomicFiles {
 
   /** Writes {@code text}, replacing any existing file atomically. */
   static void replace(Path target, String text) throws OutputException {
+    if (Files.isDirectory(target)) {
+      // rename(2) would fail with a bare FileSystemException; say why.
+      throw new OutputException(target + ": is a directory");
+    }
     Path tmp = temp(target, text, false);
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -65,7 +65,10 @@ final class JobCheck {
       }
       case JobVerdict.Failed f -> {
         boolean warn = f.mayRun();
-        err.println(warn ? "+++ ⚠️ Job signature verification failed" : "+++ ⛔ Job signature verification failed");
+        // The agent logs a signed job with no key configured under the block header even when
+        // warn lets it run (its integration test asserts "+++ ⛔" there); match it.
+        boolean blockHeader = !warn || f.check() == JobVerdict.Check.NO_VERIFICATION_KEY;
+        err.println(blockHeader ? "+++ ⛔ Job signature verification failed" : "+++ ⚠️ Job signature verification failed");
         err.println("error: " + f.agentLine());
         if (explain) {
           err.println("check: " + f.check().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));

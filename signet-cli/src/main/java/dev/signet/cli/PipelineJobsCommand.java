@@ -1,6 +1,8 @@
 package dev.signet.cli;
 
+import dev.signet.input.InputException;
 import dev.signet.job.Job;
+import dev.signet.job.JobExpansionException;
 import dev.signet.job.JobExpander;
 import dev.signet.job.JobJson;
 import dev.signet.json.JsonArray;
@@ -55,8 +57,14 @@ final class PipelineJobsCommand implements Callable<Integer> {
       extra.put(kv.substring(0, eq), kv.substring(eq + 1));
     }
     List<JsonValue> jobs = new ArrayList<>();
-    for (Job j : JobExpander.expand(PipelineInput.read(file).parseAll(), repo, extra)) {
-      jobs.add(JobJson.toJson(j));
+    PipelineInput input = PipelineInput.read(file);
+    try {
+      for (Job j : JobExpander.expand(input.parseAll(), repo, extra)) {
+        jobs.add(JobJson.toJson(j));
+      }
+    } catch (JobExpansionException e) {
+      // The expander names the step but does not know the file.
+      throw new InputException(input.source(), null, e.getMessage(), e);
     }
     String text = JsonWriter.pretty(new JsonArray(jobs)) + "\n";
     CommandOutput.write(spec, output, text);

@@ -1,10 +1,12 @@
 package dev.signet.cli;
 
+import dev.signet.input.InputException;
 import dev.signet.keys.KeySet;
 import dev.signet.keys.Signer;
 import dev.signet.pipeline.Pipeline;
 import dev.signet.pipeline.PipelineWriter;
 import dev.signet.signing.PipelineSigner;
+import dev.signet.signing.PipelineSigningException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -80,7 +82,16 @@ final class PipelineSignCommand implements Callable<Integer> {
     }
     List<String> rendered = new ArrayList<>();
     for (Pipeline doc : docs) {
-      Pipeline signed = PipelineSigner.sign(doc, signer, new PipelineSigner.Options(null, repo, true, debug));
+      Pipeline signed;
+      try {
+        signed = PipelineSigner.sign(doc, signer, new PipelineSigner.Options(null, repo, true, debug));
+      } catch (PipelineSigningException e) {
+        if (e.reason() != PipelineSigningException.Reason.UNKNOWN_STEP) {
+          throw e;
+        }
+        // The signer names the step but does not know the file.
+        throw new InputException(input.source(), null, e.getMessage(), e);
+      }
       rendered.add(format.equals("json") ? PipelineWriter.toJson(signed) : PipelineWriter.toYaml(signed));
     }
     String text = format.equals("json")

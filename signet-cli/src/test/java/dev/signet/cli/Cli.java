@@ -1,5 +1,7 @@
 package dev.signet.cli;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -22,5 +24,21 @@ record Cli(int exitCode, String out, String err) {
 
   static Cli run(String... args) {
     return run(Path.of("."), args);
+  }
+
+  /** Runs with {@code stdin} as standard input, for the {@code -} (or omitted) file argument. */
+  static synchronized Cli runWithStdin(byte[] stdin, String... args) {
+    InputStream previous = System.in;
+    System.setIn(new ByteArrayInputStream(stdin));
+    try {
+      return run(args);
+    } finally {
+      System.setIn(previous);
+    }
+  }
+
+  /** stderr as lines, for asserting that an error is exactly one line. */
+  java.util.List<String> errLines() {
+    return err.lines().toList();
   }
 }

@@ -26,10 +26,14 @@ import tools.jackson.core.json.JsonFactory;
 public final class JsonReader {
   private static final BigInteger INT64_MIN = BigInteger.valueOf(Long.MIN_VALUE);
   private static final BigInteger INT64_MAX = BigInteger.valueOf(Long.MAX_VALUE);
+  private static final java.util.regex.Pattern QUOTED_INPUT =
+      java.util.regex.Pattern.compile(" '.*'(?=: was expecting)");
 
   private final JsonFactory factory;
+  private final int maxDepth;
 
   public JsonReader(InputLimits limits) {
+    this.maxDepth = limits.maxDepth();
     this.factory =
         JsonFactory.builder()
             .streamReadConstraints(
@@ -51,16 +55,28 @@ public final class JsonReader {
   /** Parses exactly one JSON value from {@code text}; {@code source} names it in errors. */
   public JsonValue parse(String text, String source) throws InputException {
     try (JsonParser p = factory.createParser(ObjectReadContext.empty(), text)) {
-      JsonToken first = p.nextToken();
-      if (first == null) {
-        throw new InputException(source, null, "empty document, expected JSON");
+      try {
+        JsonToken first = p.nextToken();
+        if (first == null) {
+          throw new InputException(source, null, "empty document, expected JSON");
+        }
+        JsonValue value = read(p, first);
+        JsonToken trailing = p.nextToken();
+        if (trailing != null) {
+          throw new InputException(source, where(p.currentTokenLocation()), "unexpected data after the JSON value");
+        }
+        return value;
+      } catch (tools.jackson.core.exc.StreamConstraintsException e) {
+        // Jackson's wording names its own configuration API and carries no location; say what
+        // is wrong with the input, and where.
+        String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        throw new InputException(
+            source,
+            where(e.getLocation() != null ? e.getLocation() : p.currentTokenLocation()),
+            msg.contains("nesting depth")
+                ? "nested deeper than " + maxDepth + " levels"
+                : "exceeds an input limit");
       }
-      JsonValue value = read(p, first);
-      JsonToken trailing = p.nextToken();
-      if (trailing != null) {
-        throw new InputException(source, where(p.currentTokenLocation()), "unexpected data after the JSON value");
-      }
-      return value;
     } catch (JacksonException e) {
       String msg = e.getOriginalMessage();
       throw new InputException(source, where(e.getLocation()), firstSentence(msg));
@@ -124,6 +140,9 @@ public final class JsonReader {
       return "malformed JSON";
     }
     String line = msg.lines().findFirst().orElse(msg);
+    // Jackson quotes the offending token ("Unrecognized token 'abc…'"), which may be an unquoted
+    // private key member or env value: keep the message, drop the quoted input text.
+    line = QUOTED_INPUT.matcher(line).replaceAll("");
     return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
 }

@@ -142,7 +142,7 @@ public final class KeySet {
    */
   public Signer signer(@Nullable String keyId) throws KeyException {
     JWK key = select(keyId);
-    String name = describeKey(key);
+    String name = source + ": " + describeKey(key);
     // Messages start with Buildkite's error sentinels (spec §7.2, jwkutil) so that users and
     // scripts that know the agent's wording find it here too.
     if (key.getAlgorithm() == null) {
@@ -210,7 +210,7 @@ public final class KeySet {
   public VerificationKeys verificationKeys() throws KeyException {
     List<Verifier> verifiers = new ArrayList<>();
     for (JWK key : keys) {
-      String name = describeKey(key);
+      String name = source + ": " + describeKey(key);
       if (key.getAlgorithm() == null) {
         throw notAllowed(
             name

@@ -96,6 +96,12 @@ final class YamlDocuments {
         problem = e.getContext() + ": " + problem;
       }
       throw new InputException(source, where(mark), clip(problem));
+    } catch (org.snakeyaml.engine.v2.exceptions.ReaderException e) {
+      // A character YAML does not allow (a NUL, most C0 controls): point at it.
+      throw new InputException(
+          source,
+          where(text, e.getPosition()),
+          String.format("special character U+%04X is not allowed", e.getCodePoint()));
     } catch (YamlEngineException e) {
       throw new InputException(source, null, clip(engineProblem(e, limits)));
     } catch (StackOverflowError e) {
@@ -135,6 +141,21 @@ final class YamlDocuments {
       return "larger than the input limit of " + (limits.maxBytes() >> 10) + " KiB";
     }
     return msg.isBlank() ? "malformed YAML" : msg;
+  }
+
+  /** Line and column of the {@code codePoint}-th code point of {@code text}. */
+  private static String where(String text, int codePoint) {
+    int line = 1;
+    int column = 1;
+    for (int i = 0, n = 0; i < text.length() && n < codePoint; i += Character.charCount(text.codePointAt(i)), n++) {
+      if (text.charAt(i) == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    return "line " + line + ", column " + column;
   }
 
   static String where(Optional<Mark> mark) {

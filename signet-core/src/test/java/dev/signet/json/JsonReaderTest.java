@@ -40,7 +40,17 @@ class JsonReaderTest {
     String deep = "[".repeat(10_000) + "]".repeat(10_000);
     assertThatThrownBy(() -> reader.parse(deep, "deep.json"))
         .isInstanceOf(InputException.class)
-        .hasMessageContaining("nesting depth");
+        .hasMessage("deep.json: line 1, column 65: nested deeper than 64 levels");
+  }
+
+  @Test
+  void neverEchoesAnUnquotedToken() {
+    // It could be a private key member or an env value that lost its quotes.
+    assertThatThrownBy(() -> reader.parse("{\"d\": s3cr3t'ish-Value}", "k.json"))
+        .isInstanceOf(InputException.class)
+        .hasMessageStartingWith("k.json: line 1, column 7: Unrecognized token: was expecting")
+        .hasMessageNotContaining("s3cr3t")
+        .hasMessageNotContaining("Value");
   }
 
   @Test
