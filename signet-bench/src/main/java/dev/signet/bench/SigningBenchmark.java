@@ -51,6 +51,8 @@ public class SigningBenchmark {
   Ed25519.PublicPoint point;
   byte[] message;
   byte[] signature = new byte[Ed25519.SIGNATURE_SIZE];
+  java.security.KeyPair jdkKeyPair;
+  byte[] jdkSignature;
   List<Job> jobs;
   JobVerifier verifier;
 
@@ -68,6 +70,8 @@ public class SigningBenchmark {
     message = new byte[560];
     random.nextBytes(message);
     Ed25519.sign(secret, 0, publicKey, 0, message, 0, message.length, signature, 0);
+    jdkKeyPair = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    jdkSignature = jdkEd25519Sign();
     Pipeline signed = PipelineSigner.sign(pipeline, signer, options);
     jobs = JobExpander.expand(signed, SampleWorkload.REPO, Map.of());
     verifier =
@@ -86,6 +90,23 @@ public class SigningBenchmark {
     byte[] sig = new byte[Ed25519.SIGNATURE_SIZE];
     Ed25519.sign(secret, 0, publicKey, 0, message, 0, message.length, sig, 0);
     return sig;
+  }
+
+  /** The JDK's own Ed25519 (SunEC), for the record of why Signet uses BouncyCastle's. */
+  @Benchmark
+  public byte[] jdkEd25519Sign() throws Exception {
+    java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+    s.initSign(jdkKeyPair.getPrivate());
+    s.update(message);
+    return s.sign();
+  }
+
+  @Benchmark
+  public boolean jdkEd25519Verify() throws Exception {
+    java.security.Signature s = java.security.Signature.getInstance("Ed25519");
+    s.initVerify(jdkKeyPair.getPublic());
+    s.update(message);
+    return s.verify(jdkSignature);
   }
 
   @Benchmark
