@@ -43,11 +43,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Run the whole flow in a temporary directory: generate a key, sign a sample pipeline,",
-      "expand it into jobs, verify and run each job, then tamper with jobs the way a compromised",
-      "control plane would and show each one refused."
-    })
+    description =
+        "Run the whole flow in a temporary directory: generate a key, sign a sample pipeline, expand it into jobs, verify and run each job, then tamper with jobs the way a compromised control plane would and show each one refused.")
 final class DemoCommand implements Callable<Integer> {
   static final String REPO = "git@github.com:acme/widgets.git";
 

@@ -18,11 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
-    description = {
-      "Verify a job, then run its command (the signed command after matrix substitution) with bash",
-      "in the job env, streaming output and exiting with its status. A refused job never starts (exit 1);",
-      "under --failure-behavior warn an unverified job runs BUILDKITE_COMMAND, as an agent would."
-    })
+    description =
+        "Verify a job, then run its command (the signed command after matrix substitution) with bash in the job env, streaming output and exiting with its status. A refused job never starts (exit 1); under --failure-behavior warn an unverified job runs BUILDKITE_COMMAND, as an agent would.")
 final class JobRunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JobCheck check;

@@ -9,11 +9,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    description = {
-      "Verify a job as a Buildkite agent does before running it (spec §6): the signature, the",
-      "required fields, the matrix permutation, and that command, env and plugins match the signed",
-      "step. Exit 0 when the job may run, 1 when it is refused, 2 for usage errors or bad input."
-    })
+    description =
+        "Verify a job as a Buildkite agent does before running it: the signature, the required fields, the matrix permutation, and that command, env and plugins match the signed step. Exit 0 when the job may run, 1 when it is refused, 2 for usage errors or bad input.")
 final class JobVerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin JobCheck check;

@@ -16,10 +16,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "keygen",
-    description = {
-      "Generate a signing key pair as JWKS files, like `buildkite-agent tool keygen`.",
-      "Files are created with mode 0600 and never overwritten."
-    })
+    description =
+        "Generate a signing key pair as JWKS files, like `buildkite-agent tool keygen`. Files are created with mode 0600 and never overwritten.")
 final class KeygenCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -23,11 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "jobs",
     mixinStandardHelpOptions = true,
-    description = {
-      "Print, as a JSON array, the jobs a control plane creates from a signed pipeline: one per",
-      "command step and matrix permutation, each {id, env, step, matrix_permutation} as an agent",
-      "receives it."
-    })
+    description =
+        "Print, as a JSON array, the jobs a control plane creates from a signed pipeline: one per command step and matrix permutation, each {id, env, step, matrix_permutation} as an agent receives it.")
 final class PipelineJobsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

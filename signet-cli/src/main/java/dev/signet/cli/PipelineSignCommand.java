@@ -25,11 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "sign",
     mixinStandardHelpOptions = true,
-    description = {
-      "Sign every command step of a pipeline, like `buildkite-agent tool sign`, and write the",
-      "whole pipeline to stdout: YAML by default, the upload JSON with --format json.",
-      "Pipelines containing env interpolation ($VAR, ${VAR}, $$) or steps of unknown type are refused."
-    })
+    description =
+        "Sign every command step of a pipeline, like `buildkite-agent tool sign`, and write the whole pipeline to stdout: YAML by default, the upload JSON with --format json. Pipelines containing env interpolation ($VAR, ${VAR}, $$) or steps of unknown type are refused.")
 final class PipelineSignCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

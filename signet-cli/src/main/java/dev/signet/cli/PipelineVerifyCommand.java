@@ -22,11 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "verify",
     mixinStandardHelpOptions = true,
-    description = {
-      "Check every signed step of a stored pipeline (drift detection): each command step is",
-      "listed as verified, unsigned or invalid, and steps of unknown type are listed too.",
-      "Exits 1 unless every command step verifies and every step has a known type."
-    })
+    description =
+        "Check every signed step of a stored pipeline (drift detection): each command step is listed as verified, unsigned or invalid, and steps of unknown type are listed too. Exits 1 unless every command step verifies and every step has a known type.")
 final class PipelineVerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
