@@ -31,7 +31,7 @@ final class JobCheck {
 
   record Outcome(Job job, JobVerdict verdict) {}
 
-  Outcome verify() throws Exception {
+  Outcome verify(PrintWriter err) throws Exception {
     JobVerifier.FailureBehavior behavior =
         switch (failureBehavior) {
           case "block" -> JobVerifier.FailureBehavior.BLOCK;
@@ -43,7 +43,7 @@ final class JobCheck {
     if (jwksFile == null || jwksFile.isEmpty()) {
       throw new UsageException("--jwks-file is required: the public JWKS the agent trusts");
     }
-    VerificationKeys keys = KeyFiles.load(jwksFile, "--jwks-file").verificationKeys();
+    VerificationKeys keys = KeyFiles.loadForVerification(jwksFile, "--jwks-file", err);
     String source = InputFiles.displayName(file);
     Job job = JobJson.parse(InputFiles.readText(file, InputLimits.DEFAULT.maxBytes()), source, InputLimits.DEFAULT);
     return new Outcome(job, new JobVerifier(keys, behavior).verify(job));

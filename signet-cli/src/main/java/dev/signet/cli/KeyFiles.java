@@ -4,6 +4,8 @@ import dev.signet.input.InputException;
 import dev.signet.input.InputFiles;
 import dev.signet.keys.KeyException;
 import dev.signet.keys.KeySet;
+import dev.signet.keys.VerificationKeys;
+import java.io.PrintWriter;
 
 /** Loads JWKS files for the commands. An unreadable key file is a key error (exit 3). */
 final class KeyFiles {
@@ -23,5 +25,25 @@ final class KeyFiles {
       throw new KeyException(KeyException.Reason.UNREADABLE, e.getMessage(), e);
     }
     return KeySet.parse(text, path);
+  }
+
+  /**
+   * Loads a verification set. Private members are not needed and are ignored, but a machine that
+   * only verifies should not hold them at all — anyone who reads the file there can sign — so
+   * their presence earns a warning.
+   */
+  static VerificationKeys loadForVerification(String path, String flag, PrintWriter err)
+      throws KeyException {
+    KeySet set = load(path, flag);
+    VerificationKeys keys = set.verificationKeys();
+    if (set.describe().stream().anyMatch(KeySet.KeyInfo::isPrivate)) {
+      err.println(
+          "signet: warning: "
+              + path
+              + " holds private key material; verification needs only the public keys"
+              + " (the -public.json file), and whoever can read this file can sign");
+      err.flush();
+    }
+    return keys;
   }
 }

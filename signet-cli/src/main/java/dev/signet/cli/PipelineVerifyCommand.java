@@ -46,7 +46,7 @@ final class PipelineVerifyCommand implements Callable<Integer> {
     if (repo == null) {
       throw new UsageException("--repo is required: the repository URL is part of every signature");
     }
-    VerificationKeys keys = KeyFiles.load(jwksFile, "--jwks-file").verificationKeys();
+    VerificationKeys keys = KeyFiles.loadForVerification(jwksFile, "--jwks-file", spec.commandLine().getErr());
     PipelineInput input = PipelineInput.read(file);
     List<Pipeline> docs = input.parseAll();
     PrintWriter out = spec.commandLine().getOut();

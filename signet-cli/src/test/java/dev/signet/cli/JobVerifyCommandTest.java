@@ -58,6 +58,19 @@ class JobVerifyCommandTest {
   }
 
   @Test
+  void aVerificationFileWithPrivateKeysWorksButWarnsWithoutPrintingThem() throws Exception {
+    Cli r = Cli.run("job", "verify", jobs.getFirst().toString(), "--jwks-file", keys.privateJwks().toString());
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.err().lines())
+        .containsExactly(
+            "signet: warning: " + keys.privateJwks() + " holds private key material; verification"
+                + " needs only the public keys (the -public.json file), and whoever can read this"
+                + " file can sign");
+    String d = java.nio.file.Files.readString(keys.privateJwks()).replaceAll(".*\"d\":\"([^\"]+)\".*", "$1").strip();
+    assertThat(r.out() + r.err()).doesNotContain(d);
+  }
+
+  @Test
   void explainOnSuccessNamesKeyAndSignedFieldsButNoEnvValue() {
     Cli r = verify(jobs.getFirst(), "--explain");
     assertThat(r.exitCode()).isZero();
