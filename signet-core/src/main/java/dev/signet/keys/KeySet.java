@@ -187,13 +187,36 @@ public final class KeySet {
           }
           yield new Ed25519Signer(key.getKeyID(), d, x);
         }
-        case ECKey ec -> new JcaSigner(alg, key.getKeyID(), ec.toECPrivateKey());
-        case RSAKey rsa -> new JcaSigner(alg, key.getKeyID(), rsa.toRSAPrivateKey());
+        case ECKey ec -> consistent(new JcaSigner(alg, key.getKeyID(), ec.toECPrivateKey()), ec.toECPublicKey(), name);
+        case RSAKey rsa -> consistent(new JcaSigner(alg, key.getKeyID(), rsa.toRSAPrivateKey()), rsa.toRSAPublicKey(), name);
         default -> throw notAllowed(name + ": unsupported key type " + key.getKeyType());
       };
     } catch (com.nimbusds.jose.JOSEException e) {
       throw new KeyException(KeyException.Reason.MALFORMED, name + ": invalid key material");
     }
+  }
+
+  /**
+   * A pairwise-consistency check: the private half must sign what the public half verifies.
+   * Otherwise every signature would be refused by every agent holding the published public key,
+   * and the mistake would surface only at run time.
+   */
+  private static Signer consistent(JcaSigner signer, PublicKey publicKey, String name)
+      throws KeyException {
+    byte[] probe = "signet key pairwise-consistency check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    boolean matches;
+    try {
+      matches = Primitives.jcaVerify(signer.algorithm(), publicKey, probe, signer.sign(probe));
+    } catch (KeyException e) {
+      // The JDK's RSA-CRT fault check refuses to sign with mismatched CRT members.
+      matches = false;
+    }
+    if (!matches) {
+      throw new KeyException(
+          KeyException.Reason.NOT_ALLOWED,
+          name + ": the private key does not match its public key");
+    }
+    return signer;
   }
 
   private static String whyNot(String alg) {
