@@ -4,26 +4,15 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 
 /** Runs the CLI in-process and captures what it prints. */
 record Cli(int exitCode, String out, String err) {
-  static Cli run(Path cwd, String... args) {
-    String previous = System.getProperty("user.dir");
+  /** Tests pass absolute paths: the process working directory is shared by every test. */
+  static Cli run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code;
-    try {
-      // Relative paths in arguments resolve against user.dir in java.nio; tests pass absolute ones.
-      code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-    } finally {
-      System.setProperty("user.dir", previous);
-    }
+    int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
     return new Cli(code, out.toString(), err.toString());
-  }
-
-  static Cli run(String... args) {
-    return run(Path.of("."), args);
   }
 
   /** Runs with {@code stdin} as standard input, for the {@code -} (or omitted) file argument. */

@@ -18,7 +18,16 @@ public record JsonObject(SequencedMap<String, JsonValue> members) implements Jso
   }
 
   public static JsonObject of(Map<String, ? extends JsonValue> members) {
-    return new JsonObject(new LinkedHashMap<>(members));
+    // The canonical constructor copies; copying here as well would double the work on the
+    // signing hot path, where every payload goes through this method.
+    return new JsonObject(sequenced(members));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static SequencedMap<String, JsonValue> sequenced(Map<String, ? extends JsonValue> m) {
+    return m instanceof SequencedMap<?, ?> sm
+        ? (SequencedMap<String, JsonValue>) sm
+        : new LinkedHashMap<>(m);
   }
 
   public static Builder builder() {

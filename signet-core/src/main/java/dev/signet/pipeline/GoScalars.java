@@ -376,11 +376,8 @@ final class GoScalars {
    * ({@code 1e+06}, {@code 1.234567e+06}, {@code 1e-05}), otherwise positional.
    */
   static String formatFloat(double d) {
-    if (Double.isNaN(d)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(d)) {
-      return d > 0 ? "+Inf" : "-Inf";
+    if (!Double.isFinite(d)) {
+      return nonFinite(d);
     }
     String sign = (d < 0 || (d == 0 && 1 / d < 0)) ? "-" : "";
     if (d == 0) {
@@ -409,13 +406,15 @@ final class GoScalars {
     return out.toString();
   }
 
+  /** How Go's fmt spells the values that are not numbers. */
+  private static String nonFinite(double d) {
+    return Double.isNaN(d) ? "NaN" : d > 0 ? "+Inf" : "-Inf";
+  }
+
   /** Go {@code fmt.Sprintf("%e", f)}: six digits after the point; how float map keys print. */
   static String formatFloatE(double d) {
-    if (Double.isNaN(d)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(d)) {
-      return d > 0 ? "+Inf" : "-Inf";
+    if (!Double.isFinite(d)) {
+      return nonFinite(d);
     }
     String sign = (d < 0 || (d == 0 && 1 / d < 0)) ? "-" : "";
     if (d == 0) {

@@ -21,25 +21,7 @@ import java.util.TreeMap;
 public final class PipelineWriter {
   private PipelineWriter() {}
 
-  /**
-   * Go sorts the members of the maps it marshals by their UTF-8 bytes, which is code point order
-   * (not {@link String#compareTo}'s UTF-16 order).
-   */
-  private static final Comparator<String> GO_ORDER =
-      (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-          int ca = a.codePointAt(i);
-          int cb = b.codePointAt(j);
-          if (ca != cb) {
-            return Integer.compare(ca, cb);
-          }
-          i += Character.charCount(ca);
-          j += Character.charCount(cb);
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-      };
+  private static final Comparator<String> GO_ORDER = StepJson.GO_ORDER;
 
   // ---- YAML ---------------------------------------------------------------------------------
 

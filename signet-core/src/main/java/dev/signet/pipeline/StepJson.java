@@ -10,6 +10,7 @@ import dev.signet.json.JsonObject;
 import dev.signet.json.JsonString;
 import dev.signet.json.JsonValue;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +22,31 @@ import org.jspecify.annotations.Nullable;
  */
 public final class StepJson {
   private StepJson() {}
+
+  /**
+   * The order Go gives map keys when it marshals them and {@code sort.Strings} gives field names:
+   * by UTF-8 bytes, which is code-point order. It differs from {@link String#compareTo} (UTF-16
+   * units, the RFC 8785 order) only where a character above U+FFFF meets one at or above U+E000.
+   */
+  public static final Comparator<String> GO_ORDER = StepJson::compareCodePoints;
+
+  private static int compareCodePoints(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y) {
+        // A surrogate stands for a character above U+FFFF, so it is larger than any BMP char.
+        boolean xs = Character.isSurrogate(x);
+        boolean ys = Character.isSurrogate(y);
+        if (xs != ys) {
+          return xs ? 1 : -1;
+        }
+        return x - y;
+      }
+    }
+    return a.length() - b.length();
+  }
 
   /** The step env as an object, or null when empty (empty and absent sign alike, spec §2.5). */
   public static JsonValue env(Map<String, String> env) {

@@ -35,8 +35,8 @@ public final class SignedFields {
   static final String CHECKOUT = "checkout";
   static final String ENV_PREFIX = "env::";
 
-  /** Code-point order, which equals the byte order of the UTF-8 encodings. */
-  static final Comparator<String> BYTE_ORDER = SignedFields::compareCodePoints;
+  /** Code-point order, which equals the byte order of the UTF-8 encodings (Go's sort.Strings). */
+  static final Comparator<String> BYTE_ORDER = StepJson.GO_ORDER;
 
   private final SortedMap<String, JsonValue> values;
   private final List<String> names;
@@ -160,24 +160,5 @@ public final class SignedFields {
   /** Field name to value, in byte-wise name order. */
   public SortedMap<String, JsonValue> values() {
     return values;
-  }
-
-  static int compareCodePoints(String a, String b) {
-    int n = Math.min(a.length(), b.length());
-    for (int i = 0; i < n; i++) {
-      char x = a.charAt(i);
-      char y = b.charAt(i);
-      if (x != y) {
-        // UTF-16 order differs from code-point order only where a surrogate (a character above
-        // U+FFFF) meets a BMP character at or above U+E000: the surrogate is the larger one.
-        boolean xs = Character.isSurrogate(x);
-        boolean ys = Character.isSurrogate(y);
-        if (xs != ys) {
-          return xs ? 1 : -1;
-        }
-        return x - y;
-      }
-    }
-    return a.length() - b.length();
   }
 }
