@@ -17,8 +17,7 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    Options opts =
-        new OptionsBuilder().include(SigningBenchmark.class.getSimpleName()).build();
+    Options opts = new OptionsBuilder().include(SigningBenchmark.class.getSimpleName()).build();
     Collection<RunResult> results = new Runner(opts).run();
     Map<String, Double> score = new HashMap<>();
     for (RunResult r : results) {
@@ -29,11 +28,20 @@ public final class BenchMain {
     double rawVerify = score.get("rawEd25519Verify");
     double sign = score.get("signPipelineSteps");
     double verify = score.get("verifyJobs");
-    System.out.printf("%nraw Ed25519 (BouncyCastle): %,.0f signatures/s, %,.0f verifications/s%n", rawSign, rawVerify);
-    System.out.printf("JDK Ed25519 (SunEC): %,.0f signatures/s (%.1fx slower), %,.0f verifications/s (%.1fx slower)%n",
-        score.get("jdkEd25519Sign"), rawSign / score.get("jdkEd25519Sign"),
-        score.get("jdkEd25519Verify"), rawVerify / score.get("jdkEd25519Verify"));
-    System.out.printf("steps signed:  %,.0f/s = %.0f %% of raw sign (target >= 60 %%)%n", sign, 100 * sign / rawSign);
-    System.out.printf("jobs verified: %,.0f/s = %.0f %% of raw verify (target >= 50 %%)%n", verify, 100 * verify / rawVerify);
+    System.out.printf(
+        "%nraw Ed25519 (BouncyCastle): %,.0f signatures/s, %,.0f verifications/s%n",
+        rawSign, rawVerify);
+    System.out.printf(
+        "JDK Ed25519 (SunEC): %,.0f signatures/s (%.1fx slower), %,.0f verifications/s (%.1fx slower)%n",
+        score.get("jdkEd25519Sign"),
+        rawSign / score.get("jdkEd25519Sign"),
+        score.get("jdkEd25519Verify"),
+        rawVerify / score.get("jdkEd25519Verify"));
+    System.out.printf(
+        "steps signed:  %,.0f/s = %.0f %% of raw sign (target >= 60 %%)%n",
+        sign, 100 * sign / rawSign);
+    System.out.printf(
+        "jobs verified: %,.0f/s = %.0f %% of raw verify (target >= 50 %%)%n",
+        verify, 100 * verify / rawVerify);
   }
 }

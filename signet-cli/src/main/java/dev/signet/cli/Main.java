@@ -13,7 +13,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "signet 0.1.0",
     description = "Zero-trust signing for CI/CD: signed Buildkite pipelines, verified jobs.",
-    subcommands = {KeygenCommand.class, PipelineCommand.class, JobCommand.class, DemoCommand.class, TrainCommand.class},
+    subcommands = {
+      KeygenCommand.class,
+      PipelineCommand.class,
+      JobCommand.class,
+      DemoCommand.class,
+      TrainCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (signed, verified, the job may run)",
@@ -35,20 +41,18 @@ public final class Main {
     CommandLine cl = new CommandLine(new Main());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setParameterExceptionHandler(
-        (ex, a) -> {
-          err.println("signet: " + oneLine(ex.getMessage()));
-          err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
-          return ExitCode.INPUT;
-        });
-    cl.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          err.println("signet: " + oneLine(messageOf(ex)));
-          if (System.getenv("SIGNET_DEBUG") != null && !(ex instanceof SignetException)) {
-            ex.printStackTrace(err);
-          }
-          return exitCodeOf(ex);
-        });
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("signet: " + oneLine(ex.getMessage()));
+      err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      return ExitCode.INPUT;
+    });
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      err.println("signet: " + oneLine(messageOf(ex)));
+      if (System.getenv("SIGNET_DEBUG") != null && !(ex instanceof SignetException)) {
+        ex.printStackTrace(err);
+      }
+      return exitCodeOf(ex);
+    });
     return cl.execute(args);
   }
 
@@ -67,7 +71,9 @@ public final class Main {
     if (ex instanceof SignetException) {
       return ex.getMessage();
     }
-    return "internal error (" + ex.getClass().getSimpleName() + "); rerun with SIGNET_DEBUG=1 and report it";
+    return "internal error ("
+        + ex.getClass().getSimpleName()
+        + "); rerun with SIGNET_DEBUG=1 and report it";
   }
 
   static String oneLine(String s) {

@@ -6,5 +6,9 @@ import picocli.CommandLine.Command;
     name = "pipeline",
     description = "Sign pipelines, expand them into jobs, check stored pipelines for drift.",
     mixinStandardHelpOptions = true,
-    subcommands = {PipelineSignCommand.class, PipelineJobsCommand.class, PipelineVerifyCommand.class})
+    subcommands = {
+      PipelineSignCommand.class,
+      PipelineJobsCommand.class,
+      PipelineVerifyCommand.class
+    })
 final class PipelineCommand {}

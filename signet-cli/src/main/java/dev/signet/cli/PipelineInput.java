@@ -12,7 +12,8 @@ record PipelineInput(String source, String text) {
   static PipelineInput read(String file) throws InputException {
     String path = file == null ? "-" : file;
     if (path.equals("-") && System.console() != null && file == null) {
-      throw new InputException("<stdin>", null, "no pipeline file found: give a file or pipe the pipeline into stdin");
+      throw new InputException(
+          "<stdin>", null, "no pipeline file found: give a file or pipe the pipeline into stdin");
     }
     return new PipelineInput(
         InputFiles.displayName(path), InputFiles.readText(path, InputLimits.DEFAULT.maxBytes()));

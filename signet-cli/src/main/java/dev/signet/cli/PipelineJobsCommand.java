@@ -2,8 +2,8 @@ package dev.signet.cli;
 
 import dev.signet.input.InputException;
 import dev.signet.job.Job;
-import dev.signet.job.JobExpansionException;
 import dev.signet.job.JobExpander;
+import dev.signet.job.JobExpansionException;
 import dev.signet.job.JobJson;
 import dev.signet.json.JsonArray;
 import dev.signet.json.JsonValue;
@@ -28,16 +28,28 @@ import picocli.CommandLine.Spec;
 final class PipelineJobsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "Signed pipeline YAML or JSON; - for stdin")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "Signed pipeline YAML or JSON; - for stdin")
   String file;
 
-  @Option(names = "--repo", defaultValue = "${env:BUILDKITE_REPO}", description = "Repository URL (becomes BUILDKITE_REPO) [env: BUILDKITE_REPO]")
+  @Option(
+      names = "--repo",
+      defaultValue = "${env:BUILDKITE_REPO}",
+      description = "Repository URL (becomes BUILDKITE_REPO) [env: BUILDKITE_REPO]")
   String repo;
 
-  @Option(names = "--env", paramLabel = "NAME=VALUE", description = "Extra job env, applied last; repeatable")
+  @Option(
+      names = "--env",
+      paramLabel = "NAME=VALUE",
+      description = "Extra job env, applied last; repeatable")
   List<String> env = new ArrayList<>();
 
-  @Option(names = "--output", paramLabel = "FILE", description = "Write here (atomically) instead of stdout")
+  @Option(
+      names = "--output",
+      paramLabel = "FILE",
+      description = "Write here (atomically) instead of stdout")
   Path output;
 
   @Override

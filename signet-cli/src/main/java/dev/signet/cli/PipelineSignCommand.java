@@ -30,25 +30,44 @@ import picocli.CommandLine.Spec;
 final class PipelineSignCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Pipeline YAML or JSON; - or omitted for stdin")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "FILE",
+      description = "Pipeline YAML or JSON; - or omitted for stdin")
   String file;
 
-  @Option(names = "--jwks-file", defaultValue = "${env:BUILDKITE_AGENT_JWKS_FILE}", description = "Private JWKS [env: BUILDKITE_AGENT_JWKS_FILE]")
+  @Option(
+      names = "--jwks-file",
+      defaultValue = "${env:BUILDKITE_AGENT_JWKS_FILE}",
+      description = "Private JWKS [env: BUILDKITE_AGENT_JWKS_FILE]")
   String jwksFile;
 
-  @Option(names = "--jwks-key-id", defaultValue = "${env:BUILDKITE_AGENT_JWKS_KEY_ID}", description = "Key ID; optional when the set has one key [env: BUILDKITE_AGENT_JWKS_KEY_ID]")
+  @Option(
+      names = "--jwks-key-id",
+      defaultValue = "${env:BUILDKITE_AGENT_JWKS_KEY_ID}",
+      description = "Key ID; optional when the set has one key [env: BUILDKITE_AGENT_JWKS_KEY_ID]")
   String keyId;
 
-  @Option(names = "--repo", defaultValue = "${env:BUILDKITE_REPO}", description = "Repository URL the steps will run against (signed) [env: BUILDKITE_REPO]")
+  @Option(
+      names = "--repo",
+      defaultValue = "${env:BUILDKITE_REPO}",
+      description = "Repository URL the steps will run against (signed) [env: BUILDKITE_REPO]")
   String repo;
 
   @Option(names = "--format", defaultValue = "yaml", description = "yaml (default) or json")
   String format;
 
-  @Option(names = "--output", paramLabel = "FILE", description = "Write here (atomically) instead of stdout")
+  @Option(
+      names = "--output",
+      paramLabel = "FILE",
+      description = "Write here (atomically) instead of stdout")
   Path output;
 
-  @Option(names = "--debug-signing", defaultValue = "${env:BUILDKITE_AGENT_DEBUG_SIGNING:-false}", description = "Print each step's canonical payload to stderr (may reveal env values)")
+  @Option(
+      names = "--debug-signing",
+      defaultValue = "${env:BUILDKITE_AGENT_DEBUG_SIGNING:-false}",
+      description = "Print each step's canonical payload to stderr (may reveal env values)")
   boolean debugSigning;
 
   @Override
@@ -69,19 +88,29 @@ final class PipelineSignCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     BiConsumer<String, byte[]> debug = null;
     if (debugSigning) {
-      err.println("warning: --debug-signing prints canonical payloads, which can contain secret env values");
+      err.println(
+          "warning: --debug-signing prints canonical payloads, which can contain secret env values");
       for (KeySet.KeyInfo k : keys.describe()) {
         if (signer.keyId() == null || signer.keyId().equals(k.keyId())) {
           err.println("Public Key Thumbprint (sha256): " + k.thumbprint());
         }
       }
-      debug = (path, payload) -> err.println("Signed Step: " + path + " " + new String(payload, StandardCharsets.UTF_8) + " checksum: " + sha256(payload));
+      debug =
+          (path, payload) ->
+              err.println(
+                  "Signed Step: "
+                      + path
+                      + " "
+                      + new String(payload, StandardCharsets.UTF_8)
+                      + " checksum: "
+                      + sha256(payload));
     }
     List<String> rendered = new ArrayList<>();
     for (Pipeline doc : docs) {
       Pipeline signed;
       try {
-        signed = PipelineSigner.sign(doc, signer, new PipelineSigner.Options(null, repo, true, debug));
+        signed =
+            PipelineSigner.sign(doc, signer, new PipelineSigner.Options(null, repo, true, debug));
       } catch (PipelineSigningException e) {
         if (e.reason() != PipelineSigningException.Reason.UNKNOWN_STEP) {
           throw e;
@@ -89,11 +118,14 @@ final class PipelineSignCommand implements Callable<Integer> {
         // The signer names the step but does not know the file.
         throw new InputException(input.source(), null, e.getMessage(), e);
       }
-      rendered.add(format.equals("json") ? PipelineWriter.toJson(signed) : PipelineWriter.toYaml(signed));
+      rendered.add(
+          format.equals("json") ? PipelineWriter.toJson(signed) : PipelineWriter.toYaml(signed));
     }
-    String text = format.equals("json")
-        ? (rendered.size() == 1 ? rendered.getFirst() : "[" + String.join(",", rendered) + "]") + "\n"
-        : String.join("---\n", rendered);
+    String text =
+        format.equals("json")
+            ? (rendered.size() == 1 ? rendered.getFirst() : "[" + String.join(",", rendered) + "]")
+                + "\n"
+            : String.join("---\n", rendered);
     CommandOutput.write(spec, output, text);
     return ExitCode.OK;
   }

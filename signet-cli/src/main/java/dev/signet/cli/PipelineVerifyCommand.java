@@ -1,6 +1,5 @@
 package dev.signet.cli;
 
-import dev.signet.keys.KeySet;
 import dev.signet.keys.VerificationKeys;
 import dev.signet.pipeline.CommandStep;
 import dev.signet.pipeline.GroupStep;
@@ -27,13 +26,22 @@ import picocli.CommandLine.Spec;
 final class PipelineVerifyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "Signed pipeline YAML or JSON; - for stdin")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "Signed pipeline YAML or JSON; - for stdin")
   String file;
 
-  @Option(names = "--jwks-file", defaultValue = "${env:BUILDKITE_AGENT_VERIFICATION_JWKS_FILE}", description = "Public JWKS [env: BUILDKITE_AGENT_VERIFICATION_JWKS_FILE]")
+  @Option(
+      names = "--jwks-file",
+      defaultValue = "${env:BUILDKITE_AGENT_VERIFICATION_JWKS_FILE}",
+      description = "Public JWKS [env: BUILDKITE_AGENT_VERIFICATION_JWKS_FILE]")
   String jwksFile;
 
-  @Option(names = "--repo", defaultValue = "${env:BUILDKITE_REPO}", description = "Repository URL the pipeline runs against [env: BUILDKITE_REPO]")
+  @Option(
+      names = "--repo",
+      defaultValue = "${env:BUILDKITE_REPO}",
+      description = "Repository URL the pipeline runs against [env: BUILDKITE_REPO]")
   String repo;
 
   private int verified;
@@ -46,7 +54,8 @@ final class PipelineVerifyCommand implements Callable<Integer> {
     if (repo == null) {
       throw new UsageException("--repo is required: the repository URL is part of every signature");
     }
-    VerificationKeys keys = KeyFiles.loadForVerification(jwksFile, "--jwks-file", spec.commandLine().getErr());
+    VerificationKeys keys =
+        KeyFiles.loadForVerification(jwksFile, "--jwks-file", spec.commandLine().getErr());
     PipelineInput input = PipelineInput.read(file);
     List<Pipeline> docs = input.parseAll();
     PrintWriter out = spec.commandLine().getOut();
@@ -62,7 +71,8 @@ final class PipelineVerifyCommand implements Callable<Integer> {
     return unsigned + invalid + unknown == 0 ? ExitCode.OK : ExitCode.REFUSED;
   }
 
-  private void walk(List<Step> steps, String path, Pipeline p, VerificationKeys keys, PrintWriter out) {
+  private void walk(
+      List<Step> steps, String path, Pipeline p, VerificationKeys keys, PrintWriter out) {
     for (int i = 0; i < steps.size(); i++) {
       String here = path + "[" + i + "]";
       switch (steps.get(i)) {
@@ -72,7 +82,8 @@ final class PipelineVerifyCommand implements Callable<Integer> {
         // pipelines, so a stored one cannot count as verified.
         case UnknownStep u -> {
           unknown++;
-          out.println(here + " (" + u.where() + "): UNKNOWN step type: " + Main.oneLine(u.reason()));
+          out.println(
+              here + " (" + u.where() + "): UNKNOWN step type: " + Main.oneLine(u.reason()));
         }
         default -> {}
       }
@@ -88,7 +99,10 @@ final class PipelineVerifyCommand implements Callable<Integer> {
       // A stored pipeline is checked against its own env: env:: fields must still match it.
       VerifiedStep v = StepVerifier.verify(c, p.env(), repo, keys);
       verified++;
-      return "verified (" + v.algorithm() + (v.keyId() == null ? "" : ", key \"" + v.keyId() + "\"") + ")";
+      return "verified ("
+          + v.algorithm()
+          + (v.keyId() == null ? "" : ", key \"" + v.keyId() + "\"")
+          + ")";
     } catch (StepVerificationException e) {
       invalid++;
       return "INVALID: " + Main.oneLine(e.detail());
@@ -96,7 +110,10 @@ final class PipelineVerifyCommand implements Callable<Integer> {
   }
 
   private static String name(CommandStep c) {
-    String n = c.key() != null ? c.key() : c.label() != null ? c.label() : c.command().lines().findFirst().orElse("");
+    String n =
+        c.key() != null
+            ? c.key()
+            : c.label() != null ? c.label() : c.command().lines().findFirst().orElse("");
     return n.length() > 40 ? "\"" + n.substring(0, 39) + "…\"" : "\"" + n + "\"";
   }
 }

@@ -11,10 +11,10 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 
 /**
- * The training run for the JVM's ahead-of-time cache (JEP 483/514). The launcher runs it once
- * after each build with {@code -XX:AOTCacheOutput}, so that every later start finds the classes of
- * the hot paths — key loading, YAML and JSON parsing, signing, job verification — already loaded
- * and linked. It exercises those paths through the real CLI, in a temporary directory, and prints
+ * The training run for the JVM's ahead-of-time cache (JEP 483/514). The launcher runs it once after
+ * each build with {@code -XX:AOTCacheOutput}, so that every later start finds the classes of the
+ * hot paths — key loading, YAML and JSON parsing, signing, job verification — already loaded and
+ * linked. It exercises those paths through the real CLI, in a temporary directory, and prints
  * nothing. Hidden: it is plumbing, not a user command.
  */
 @Command(name = "aot-train", hidden = true)
@@ -30,9 +30,37 @@ final class TrainCommand implements Callable<Integer> {
       String signed = dir.resolve("signed.yml").toString();
       String jobs = dir.resolve("jobs.json").toString();
       Files.writeString(Path.of(pipeline), DemoCommand.resource("demo-pipeline.yml"));
-      run(sink, "keygen", "--key-id", "train", "--private-jwks-file", priv, "--public-jwks-file", pub);
-      run(sink, "pipeline", "sign", pipeline, "--jwks-file", priv, "--repo", DemoCommand.REPO, "--output", signed);
-      run(sink, "pipeline", "sign", pipeline, "--jwks-file", priv, "--repo", DemoCommand.REPO, "--format", "json");
+      run(
+          sink,
+          "keygen",
+          "--key-id",
+          "train",
+          "--private-jwks-file",
+          priv,
+          "--public-jwks-file",
+          pub);
+      run(
+          sink,
+          "pipeline",
+          "sign",
+          pipeline,
+          "--jwks-file",
+          priv,
+          "--repo",
+          DemoCommand.REPO,
+          "--output",
+          signed);
+      run(
+          sink,
+          "pipeline",
+          "sign",
+          pipeline,
+          "--jwks-file",
+          priv,
+          "--repo",
+          DemoCommand.REPO,
+          "--format",
+          "json");
       run(sink, "pipeline", "jobs", signed, "--repo", DemoCommand.REPO, "--output", jobs);
       run(sink, "pipeline", "verify", signed, "--jwks-file", pub, "--repo", DemoCommand.REPO);
       String text = Files.readString(Path.of(jobs));
@@ -40,7 +68,16 @@ final class TrainCommand implements Callable<Integer> {
       String job = dir.resolve("job.json").toString();
       Files.writeString(Path.of(job), firstObject(text));
       run(sink, "job", "verify", job, "--jwks-file", pub);
-      run(sink, "job", "verify", job, "--jwks-file", pub, "--explain", "--failure-behavior", "warn");
+      run(
+          sink,
+          "job",
+          "verify",
+          job,
+          "--jwks-file",
+          pub,
+          "--explain",
+          "--failure-behavior",
+          "warn");
       run(sink, "job", "verify", dir.resolve("missing.json").toString(), "--jwks-file", pub);
       run(sink, "demo");
       run(sink, "--help");

@@ -7,7 +7,10 @@ import dev.signet.json.JsonValue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The shared Buildkite vectors ({@code shared/vectors/buildkite}), located like signet-core's tests. */
+/**
+ * The shared Buildkite vectors ({@code shared/vectors/buildkite}), located like signet-core's
+ * tests.
+ */
 final class BuildkiteVectors {
   private BuildkiteVectors() {}
 

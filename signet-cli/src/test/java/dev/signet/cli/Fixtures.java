@@ -69,8 +69,15 @@ final class Fixtures {
     Path pub = dir.resolve(kid + "-public.json");
     Cli r =
         Cli.run(
-            "keygen", "--alg", alg, "--key-id", kid,
-            "--private-jwks-file", priv.toString(), "--public-jwks-file", pub.toString());
+            "keygen",
+            "--alg",
+            alg,
+            "--key-id",
+            kid,
+            "--private-jwks-file",
+            priv.toString(),
+            "--public-jwks-file",
+            pub.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     return new Keys(priv, pub, kid);
   }
@@ -97,15 +104,23 @@ final class Fixtures {
     Path out = dir.resolve("pipeline.signed.yml");
     Cli r =
         Cli.run(
-            "pipeline", "sign", in.toString(), "--jwks-file", keys.privateJwks().toString(),
-            "--repo", REPO, "--output", out.toString());
+            "pipeline",
+            "sign",
+            in.toString(),
+            "--jwks-file",
+            keys.privateJwks().toString(),
+            "--repo",
+            REPO,
+            "--output",
+            out.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     return out;
   }
 
   /** Runs {@code signet pipeline jobs} and writes each job to its own file, as an agent gets it. */
   static List<Path> jobs(Path dir, Path signedPipeline, String... extra) {
-    List<String> args = new ArrayList<>(List.of("pipeline", "jobs", signedPipeline.toString(), "--repo", REPO));
+    List<String> args =
+        new ArrayList<>(List.of("pipeline", "jobs", signedPipeline.toString(), "--repo", REPO));
     args.addAll(List.of(extra));
     Cli r = Cli.run(args.toArray(String[]::new));
     assertThat(r.exitCode()).as(r.err()).isZero();
@@ -134,7 +149,10 @@ final class Fixtures {
     }
   }
 
-  /** Returns {@code json} with the member at a dotted {@code path} (e.g. {@code step.signature.value}) set. */
+  /**
+   * Returns {@code json} with the member at a dotted {@code path} (e.g. {@code
+   * step.signature.value}) set.
+   */
   static String edit(String json, String path, JsonValue value) {
     return JsonWriter.pretty(set((JsonObject) parse(json), path.split("\\."), 0, value));
   }

@@ -44,13 +44,16 @@ class JobRunCommandTest {
   }
 
   private static Cli run(Path job, String... more) {
-    List<String> args = new ArrayList<>(List.of("job", "run", job.toString(), "--jwks-file", keys.publicJwks().toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of("job", "run", job.toString(), "--jwks-file", keys.publicJwks().toString()));
     args.addAll(List.of(more));
     return Cli.run(args.toArray(String[]::new));
   }
 
   private Path tampered(int job, String path, String value) {
-    return Fixtures.write(dir, "tampered.json", Fixtures.edit(Fixtures.read(jobs.get(job)), path, value));
+    return Fixtures.write(
+        dir, "tampered.json", Fixtures.edit(Fixtures.read(jobs.get(job)), path, value));
   }
 
   @Test
@@ -58,12 +61,13 @@ class JobRunCommandTest {
     Cli r = run(jobs.getFirst());
     assertThat(r.exitCode()).as(r.err()).isEqualTo(7);
     String id = Fixtures.get(Fixtures.read(jobs.getFirst()), "id");
-    assertThat(r.out().lines()).containsExactly(
-        "~~~ ✅ Job signature verified",
-        "signature: " + Fixtures.get(Fixtures.read(jobs.getFirst()), "step.signature.value"),
-        "~~~ Running job " + id,
-        "out-line",
-        "staging");
+    assertThat(r.out().lines())
+        .containsExactly(
+            "~~~ ✅ Job signature verified",
+            "signature: " + Fixtures.get(Fixtures.read(jobs.getFirst()), "step.signature.value"),
+            "~~~ Running job " + id,
+            "out-line",
+            "staging");
     assertThat(r.err()).isEqualTo("err-line\n");
   }
 
@@ -87,16 +91,24 @@ class JobRunCommandTest {
     assertThat(r2.err()).startsWith("+++ ⛔ Job signature verification failed");
     assertThat(marker).doesNotExist();
 
-    Path unsigned = Fixtures.write(dir, "unsigned.json", Fixtures.remove(Fixtures.read(jobs.get(1)), "step.signature"));
+    Path unsigned =
+        Fixtures.write(
+            dir, "unsigned.json", Fixtures.remove(Fixtures.read(jobs.get(1)), "step.signature"));
     assertThat(run(unsigned).exitCode()).isEqualTo(ExitCode.REFUSED);
     assertThat(marker).doesNotExist();
   }
 
   @Test
   void warnRunsWhatTheAgentWouldRunAfterSayingSo() {
-    Cli r = run(tampered(0, "env.BUILDKITE_COMMAND", "echo unverified; exit 3"), "--failure-behavior", "warn");
+    Cli r =
+        run(
+            tampered(0, "env.BUILDKITE_COMMAND", "echo unverified; exit 3"),
+            "--failure-behavior",
+            "warn");
     assertThat(r.exitCode()).isEqualTo(3);
-    assertThat(r.err()).startsWith("+++ ⚠️ Job signature verification failed").contains("Job will be run without verification");
+    assertThat(r.err())
+        .startsWith("+++ ⚠️ Job signature verification failed")
+        .contains("Job will be run without verification");
     assertThat(r.out()).contains("~~~ Running job", "unverified");
   }
 
@@ -125,10 +137,13 @@ class JobRunCommandTest {
           @Override
           public void close() {}
         };
-    int code = Main.run(
-        new String[] {"job", "run", jobs.get(4).toString(), "--jwks-file", keys.publicJwks().toString()},
-        new PrintWriter(timing, true),
-        new PrintWriter(new StringWriter(), true));
+    int code =
+        Main.run(
+            new String[] {
+              "job", "run", jobs.get(4).toString(), "--jwks-file", keys.publicJwks().toString()
+            },
+            new PrintWriter(timing, true),
+            new PrintWriter(new StringWriter(), true));
     assertThat(code).as(all.toString()).isZero();
     assertThat(firstAt).as(all.toString()).hasSize(1);
     assertThat(secondAt).hasSize(1);

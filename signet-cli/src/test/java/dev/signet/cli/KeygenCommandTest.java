@@ -18,24 +18,45 @@ class KeygenCommandTest {
   void writesPrivateAndPublicJwksWithMode0600(String alg) throws Exception {
     Path priv = dir.resolve("priv.json");
     Path pub = dir.resolve("pub.json");
-    Cli r = Cli.run("keygen", "--alg", alg, "--key-id", "k1", "--private-jwks-file", priv.toString(), "--public-jwks-file", pub.toString());
+    Cli r =
+        Cli.run(
+            "keygen",
+            "--alg",
+            alg,
+            "--key-id",
+            "k1",
+            "--private-jwks-file",
+            priv.toString(),
+            "--public-jwks-file",
+            pub.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(priv))).isEqualTo("rw-------");
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pub))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(priv)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pub)))
+        .isEqualTo("rw-------");
     String pubText = Files.readString(pub);
-    assertThat(pubText).startsWith("{\"keys\":[{\"alg\":\"" + alg + "\"").contains("\"kid\":\"k1\"", "\"use\":\"sig\"");
+    assertThat(pubText)
+        .startsWith("{\"keys\":[{\"alg\":\"" + alg + "\"")
+        .contains("\"kid\":\"k1\"", "\"use\":\"sig\"");
     assertThat(pubText).doesNotContain("\"d\"");
     assertThat(Files.readString(priv)).contains("\"d\":");
     assertThat(r.out()).contains("thumbprint").doesNotContain(Files.readString(priv).trim());
     try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("priv.json", "pub.json");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("priv.json", "pub.json");
     }
   }
 
   @Test
   void defaultsToEdDsaWithBuildkiteFileNames() throws Exception {
     Path priv = dir.resolve("x-private.json");
-    Cli r = Cli.run("keygen", "--private-jwks-file", priv.toString(), "--public-jwks-file", dir.resolve("x-public.json").toString());
+    Cli r =
+        Cli.run(
+            "keygen",
+            "--private-jwks-file",
+            priv.toString(),
+            "--public-jwks-file",
+            dir.resolve("x-public.json").toString());
     assertThat(r.exitCode()).isZero();
     assertThat(Files.readString(priv)).contains("\"alg\":\"EdDSA\"", "\"crv\":\"Ed25519\"");
     assertThat(r.out()).containsPattern("Generated EdDSA key \"[a-z]+-[a-z]+-\\d{4}\"");
@@ -46,7 +67,15 @@ class KeygenCommandTest {
     Path priv = dir.resolve("p.json");
     Path pub = dir.resolve("q.json");
     Files.writeString(pub, "precious");
-    Cli r = Cli.run("keygen", "--key-id", "k", "--private-jwks-file", priv.toString(), "--public-jwks-file", pub.toString());
+    Cli r =
+        Cli.run(
+            "keygen",
+            "--key-id",
+            "k",
+            "--private-jwks-file",
+            priv.toString(),
+            "--public-jwks-file",
+            pub.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.OUTPUT);
     assertThat(r.err()).contains("already exists").doesNotContain("Exception");
     assertThat(Files.readString(pub)).isEqualTo("precious");
@@ -62,7 +91,15 @@ class KeygenCommandTest {
 
   @Test
   void refusesKeyIdsThatWouldNeedEscaping() {
-    Cli r = Cli.run("keygen", "--key-id", "../../etc/passwd", "--private-jwks-file", dir.resolve("a").toString(), "--public-jwks-file", dir.resolve("b").toString());
+    Cli r =
+        Cli.run(
+            "keygen",
+            "--key-id",
+            "../../etc/passwd",
+            "--private-jwks-file",
+            dir.resolve("a").toString(),
+            "--public-jwks-file",
+            dir.resolve("b").toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.KEY);
     assertThat(r.err()).contains("invalid key ID");
   }

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real {@code ./signet} launcher as a separate process: exit codes survive {@code
- * System.exit} and the shell script, and stderr carries no stack trace. Runs in the package phase
- * (see the POM), after the shaded jar exists; run alone, the first call builds it.
+ * The real {@code ./signet} launcher as a separate process: exit codes survive {@code System.exit}
+ * and the shell script, and stderr carries no stack trace. Runs in the package phase (see the POM),
+ * after the shaded jar exists; run alone, the first call builds it.
  */
 class LauncherTest {
   /** The first call may build the jar with Maven. */
@@ -29,10 +29,14 @@ class LauncherTest {
   @BeforeAll
   static void setUp() {
     Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-    while (p != null && !(Files.isRegularFile(p.resolve("signet")) && Files.isRegularFile(p.resolve("pom.xml")))) {
+    while (p != null
+        && !(Files.isRegularFile(p.resolve("signet"))
+            && Files.isRegularFile(p.resolve("pom.xml")))) {
       p = p.getParent();
     }
-    assertThat(p).as("repository root with ./signet above " + System.getProperty("user.dir")).isNotNull();
+    assertThat(p)
+        .as("repository root with ./signet above " + System.getProperty("user.dir"))
+        .isNotNull();
     root = p;
     keys = Fixtures.keygen(dir, "k");
   }
@@ -50,13 +54,23 @@ class LauncherTest {
     command.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
     // Defaults from the environment would change what the commands do.
     pb.environment().keySet().removeIf(k -> k.startsWith("BUILDKITE_") || k.equals("SIGNET_DEBUG"));
-    Process proc = pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    Process proc =
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     if (!proc.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
       proc.destroyForcibly();
-      throw new AssertionError("./signet " + String.join(" ", args) + " did not finish in " + TIMEOUT_MINUTES + " minutes");
+      throw new AssertionError(
+          "./signet "
+              + String.join(" ", args)
+              + " did not finish in "
+              + TIMEOUT_MINUTES
+              + " minutes");
     }
     Result r = new Result(proc.exitValue(), Files.readString(out), Files.readString(err));
     Fixtures.assertNoStackTrace(r.err());
@@ -78,7 +92,8 @@ class LauncherTest {
     assertThat(noKey.errLines()).containsExactly("signet: x: no such file");
     assertThat(noKey.out()).isEmpty();
 
-    Result noJob = signet("job", "verify", "missing.json", "--jwks-file", keys.publicJwks().toString());
+    Result noJob =
+        signet("job", "verify", "missing.json", "--jwks-file", keys.publicJwks().toString());
     assertThat(noJob.exitCode()).isEqualTo(ExitCode.INPUT);
     assertThat(noJob.errLines()).containsExactly("signet: missing.json: no such file");
   }
@@ -87,9 +102,23 @@ class LauncherTest {
   void badPipelineExits2WithOneLineAndNoOutputFile() throws Exception {
     Path in = Fixtures.write(dir, "bad.yml", "steps:\n  - command: echo a\n  - frobnicate: yes\n");
     Path out = dir.resolve("signed.yml");
-    Result r = signet("pipeline", "sign", in.toString(), "--jwks-file", keys.privateJwks().toString(), "--repo", REPO, "--output", out.toString());
+    Result r =
+        signet(
+            "pipeline",
+            "sign",
+            in.toString(),
+            "--jwks-file",
+            keys.privateJwks().toString(),
+            "--repo",
+            REPO,
+            "--output",
+            out.toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.INPUT);
-    assertThat(r.errLines()).singleElement().asString().startsWith("signet: " + in).contains("steps[1]");
+    assertThat(r.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("signet: " + in)
+        .contains("steps[1]");
     assertThat(out).doesNotExist();
   }
 
@@ -101,8 +130,13 @@ class LauncherTest {
     assertThat(ran.exitCode()).as(ran.err()).isEqualTo(7);
     assertThat(ran.out()).endsWith("ran\n");
 
-    Path tampered = Fixtures.write(dir, "tampered.json", Fixtures.edit(Fixtures.read(job), "env.BUILDKITE_COMMAND", "echo pwned"));
-    Result refused = signet("job", "run", tampered.toString(), "--jwks-file", keys.publicJwks().toString());
+    Path tampered =
+        Fixtures.write(
+            dir,
+            "tampered.json",
+            Fixtures.edit(Fixtures.read(job), "env.BUILDKITE_COMMAND", "echo pwned"));
+    Result refused =
+        signet("job", "run", tampered.toString(), "--jwks-file", keys.publicJwks().toString());
     assertThat(refused.exitCode()).isEqualTo(ExitCode.REFUSED);
     assertThat(refused.out()).doesNotContain("pwned");
     assertThat(refused.errLines()).first().isEqualTo("+++ ⛔ Job signature verification failed");
@@ -112,6 +146,7 @@ class LauncherTest {
   void unknownOptionExits2WithAHint() throws Exception {
     Result r = signet("pipeline", "sign", "--bogus");
     assertThat(r.exitCode()).isEqualTo(ExitCode.INPUT);
-    assertThat(r.errLines()).containsExactly("signet: Unknown option: '--bogus'", "Try 'signet pipeline sign --help'.");
+    assertThat(r.errLines())
+        .containsExactly("signet: Unknown option: '--bogus'", "Try 'signet pipeline sign --help'.");
   }
 }

@@ -40,41 +40,69 @@ class PipelineJobsCommandTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();
     List<JsonObject> jobs = jobs(r.out());
-    assertThat(jobs).extracting(j -> env(j, "BUILDKITE_COMMAND"))
-        .containsExactly("echo built", "echo testing linux", "echo testing darwin", "echo deployed");
-    assertThat(jobs).allSatisfy(j -> {
-      assertThat(env(j, "BUILDKITE_REPO")).isEqualTo(REPO);
-      assertThat(env(j, "DEPLOY_ENV")).isEqualTo("staging");
-      assertThat(((JsonObject) j.get("step")).has("signature")).isTrue();
-    });
+    assertThat(jobs)
+        .extracting(j -> env(j, "BUILDKITE_COMMAND"))
+        .containsExactly(
+            "echo built", "echo testing linux", "echo testing darwin", "echo deployed");
+    assertThat(jobs)
+        .allSatisfy(j -> {
+          assertThat(env(j, "BUILDKITE_REPO")).isEqualTo(REPO);
+          assertThat(env(j, "DEPLOY_ENV")).isEqualTo("staging");
+          assertThat(((JsonObject) j.get("step")).has("signature")).isTrue();
+        });
     assertThat(jobs).extracting(j -> BuildkiteVectors.str(j, "id")).doesNotHaveDuplicates();
     assertThat(BuildkiteVectors.str(jobs.get(1), "matrix_permutation", "os")).isEqualTo("linux");
     // Job ids are stable, so the same pipeline gives the same jobs.
-    assertThat(Cli.run("pipeline", "jobs", signed.toString(), "--repo", REPO).out()).isEqualTo(r.out());
+    assertThat(Cli.run("pipeline", "jobs", signed.toString(), "--repo", REPO).out())
+        .isEqualTo(r.out());
   }
 
   @Test
   void extraEnvIsAppliedToEveryJob() {
-    Cli r = Cli.run("pipeline", "jobs", signed.toString(), "--repo", REPO, "--env", "BUILDKITE_BUILD_NUMBER=42", "--env", "EMPTY=");
+    Cli r =
+        Cli.run(
+            "pipeline",
+            "jobs",
+            signed.toString(),
+            "--repo",
+            REPO,
+            "--env",
+            "BUILDKITE_BUILD_NUMBER=42",
+            "--env",
+            "EMPTY=");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(jobs(r.out())).allSatisfy(j -> {
-      assertThat(env(j, "BUILDKITE_BUILD_NUMBER")).isEqualTo("42");
-      assertThat(env(j, "EMPTY")).isEmpty();
-    });
+    assertThat(jobs(r.out()))
+        .allSatisfy(j -> {
+          assertThat(env(j, "BUILDKITE_BUILD_NUMBER")).isEqualTo("42");
+          assertThat(env(j, "EMPTY")).isEmpty();
+        });
   }
 
   @Test
   void malformedEnvIsAUsageErrorThatDoesNotEchoTheValue() {
-    Cli r = Cli.run("pipeline", "jobs", signed.toString(), "--repo", REPO, "--env", "=" + Fixtures.SECRET);
+    Cli r =
+        Cli.run(
+            "pipeline", "jobs", signed.toString(), "--repo", REPO, "--env", "=" + Fixtures.SECRET);
     assertThat(r.exitCode()).isEqualTo(ExitCode.INPUT);
-    assertThat(r.errLines()).singleElement().asString().startsWith("signet: --env").contains("NAME=VALUE");
+    assertThat(r.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("signet: --env")
+        .contains("NAME=VALUE");
     assertThat(r.err()).doesNotContain(Fixtures.SECRET);
     assertThat(r.out()).isEmpty();
   }
 
   @Test
   void readsStdin() {
-    Cli r = Cli.runWithStdin(Fixtures.read(signed).getBytes(java.nio.charset.StandardCharsets.UTF_8), "pipeline", "jobs", "-", "--repo", REPO);
+    Cli r =
+        Cli.runWithStdin(
+            Fixtures.read(signed).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            "pipeline",
+            "jobs",
+            "-",
+            "--repo",
+            REPO);
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(jobs(r.out())).hasSize(4);
   }
@@ -82,10 +110,12 @@ class PipelineJobsCommandTest {
   @Test
   void outputIsWrittenAtomically() throws Exception {
     Path out = dir.resolve("jobs.json");
-    Cli r = Cli.run("pipeline", "jobs", signed.toString(), "--repo", REPO, "--output", out.toString());
+    Cli r =
+        Cli.run("pipeline", "jobs", signed.toString(), "--repo", REPO, "--output", out.toString());
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).isEmpty();
-    assertThat(Files.readString(out)).isEqualTo(Cli.run("pipeline", "jobs", signed.toString(), "--repo", REPO).out());
+    assertThat(Files.readString(out))
+        .isEqualTo(Cli.run("pipeline", "jobs", signed.toString(), "--repo", REPO).out());
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files).containsExactly(out);
     }

@@ -35,7 +35,14 @@ class PipelineSignCommandTest {
     Path in = Fixtures.write(dir, "pipeline.yml", PIPELINE);
     return Cli.run(
         Stream.concat(
-                Stream.of("pipeline", "sign", in.toString(), "--jwks-file", keys.privateJwks().toString(), "--repo", REPO),
+                Stream.of(
+                    "pipeline",
+                    "sign",
+                    in.toString(),
+                    "--jwks-file",
+                    keys.privateJwks().toString(),
+                    "--repo",
+                    REPO),
                 Stream.of(more))
             .toArray(String[]::new));
   }
@@ -51,8 +58,11 @@ class PipelineSignCommandTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();
     // build, the matrix step inside the group, deploy: wait and block steps are not signed.
-    assertThat(signatureValues(r.out())).hasSize(3).allMatch(v -> v.matches("[\\w-]+\\.\\.[\\w-]+"));
-    assertThat(r.out()).contains("- wait", "block: release?", "group: tests", "DEPLOY_ENV: staging");
+    assertThat(signatureValues(r.out()))
+        .hasSize(3)
+        .allMatch(v -> v.matches("[\\w-]+\\.\\.[\\w-]+"));
+    assertThat(r.out())
+        .contains("- wait", "block: release?", "group: tests", "DEPLOY_ENV: staging");
     // The protected header names the key.
     String header = signatureValues(r.out()).getFirst().split("\\.")[0];
     assertThat(new String(Base64.getUrlDecoder().decode(header), StandardCharsets.UTF_8))
@@ -92,14 +102,28 @@ class PipelineSignCommandTest {
 
   @Test
   void signsEveryDocumentOfAMultiDocumentStream() {
-    Path in = Fixtures.write(dir, "multi.yml", "steps:\n  - command: echo one\n---\nsteps:\n  - command: echo two\n");
+    Path in =
+        Fixtures.write(
+            dir,
+            "multi.yml",
+            "steps:\n  - command: echo one\n---\nsteps:\n  - command: echo two\n");
     String jwks = keys.privateJwks().toString();
     Cli yaml = Cli.run("pipeline", "sign", in.toString(), "--jwks-file", jwks, "--repo", REPO);
     assertThat(yaml.exitCode()).as(yaml.err()).isZero();
     assertThat(yaml.out().split("(?m)^---$")).hasSize(2);
     assertThat(signatureValues(yaml.out())).hasSize(2).doesNotHaveDuplicates();
 
-    Cli json = Cli.run("pipeline", "sign", in.toString(), "--jwks-file", jwks, "--repo", REPO, "--format", "json");
+    Cli json =
+        Cli.run(
+            "pipeline",
+            "sign",
+            in.toString(),
+            "--jwks-file",
+            jwks,
+            "--repo",
+            REPO,
+            "--format",
+            "json");
     assertThat(json.exitCode()).as(json.err()).isZero();
     assertThat(((JsonArray) Fixtures.parse(json.out())).size()).isEqualTo(2);
   }
@@ -114,7 +138,8 @@ class PipelineSignCommandTest {
     assertThat(Files.readString(out)).isEqualTo(sign().out());
     // No temporary file is left next to it.
     try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("pipeline.yml", "signed.yml");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("pipeline.yml", "signed.yml");
     }
   }
 
@@ -122,7 +147,11 @@ class PipelineSignCommandTest {
   void outputIntoAMissingDirectoryIsAnOutputError() {
     Cli r = sign("--output", dir.resolve("no/such/dir/out.yml").toString());
     assertThat(r.exitCode()).isEqualTo(ExitCode.OUTPUT);
-    assertThat(r.errLines()).singleElement().asString().startsWith("signet: ").contains("out.yml", "no such directory");
+    assertThat(r.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("signet: ")
+        .contains("out.yml", "no such directory");
     assertThat(r.out()).isEmpty();
   }
 
@@ -134,7 +163,8 @@ class PipelineSignCommandTest {
     assertThat(r.errLines()).containsExactly("signet: " + target + ": is a directory");
     assertThat(target).isEmptyDirectory();
     try (Stream<Path> files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("pipeline.yml", "out");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("pipeline.yml", "out");
     }
   }
 
@@ -144,22 +174,47 @@ class PipelineSignCommandTest {
     String a = Fixtures.read(keys.privateJwks()).strip();
     String b = Fixtures.read(other.privateJwks()).strip();
     // {"keys":[A]} + {"keys":[B]} -> {"keys":[A,B]}
-    Path both = Fixtures.write(dir, "both.json", a.substring(0, a.length() - 2) + "," + b.substring(9));
+    Path both =
+        Fixtures.write(dir, "both.json", a.substring(0, a.length() - 2) + "," + b.substring(9));
     Path in = Fixtures.write(dir, "pipeline.yml", PIPELINE);
 
-    Cli ambiguous = Cli.run("pipeline", "sign", in.toString(), "--jwks-file", both.toString(), "--repo", REPO);
+    Cli ambiguous =
+        Cli.run("pipeline", "sign", in.toString(), "--jwks-file", both.toString(), "--repo", REPO);
     assertThat(ambiguous.exitCode()).isEqualTo(ExitCode.KEY);
-    assertThat(ambiguous.errLines()).singleElement().asString()
+    assertThat(ambiguous.errLines())
+        .singleElement()
+        .asString()
         .startsWith("signet: " + both)
         .contains("--jwks-key-id");
     assertThat(ambiguous.out()).isEmpty();
 
-    Cli chosen = Cli.run("pipeline", "sign", in.toString(), "--jwks-file", both.toString(), "--jwks-key-id", "signer-2", "--repo", REPO);
+    Cli chosen =
+        Cli.run(
+            "pipeline",
+            "sign",
+            in.toString(),
+            "--jwks-file",
+            both.toString(),
+            "--jwks-key-id",
+            "signer-2",
+            "--repo",
+            REPO);
     assertThat(chosen.exitCode()).as(chosen.err()).isZero();
     String header = signatureValues(chosen.out()).getFirst().split("\\.")[0];
-    assertThat(new String(Base64.getUrlDecoder().decode(header), StandardCharsets.UTF_8)).contains("\"kid\":\"signer-2\"");
+    assertThat(new String(Base64.getUrlDecoder().decode(header), StandardCharsets.UTF_8))
+        .contains("\"kid\":\"signer-2\"");
 
-    Cli unknown = Cli.run("pipeline", "sign", in.toString(), "--jwks-file", both.toString(), "--jwks-key-id", "nope", "--repo", REPO);
+    Cli unknown =
+        Cli.run(
+            "pipeline",
+            "sign",
+            in.toString(),
+            "--jwks-file",
+            both.toString(),
+            "--jwks-key-id",
+            "nope",
+            "--repo",
+            REPO);
     assertThat(unknown.exitCode()).isEqualTo(ExitCode.KEY);
     assertThat(unknown.errLines()).singleElement().asString().contains(both.toString(), "\"nope\"");
   }
@@ -167,11 +222,14 @@ class PipelineSignCommandTest {
   @Test
   void repoIsRequired() {
     Path in = Fixtures.write(dir, "pipeline.yml", PIPELINE);
-    Cli r = Cli.run("pipeline", "sign", in.toString(), "--jwks-file", keys.privateJwks().toString());
+    Cli r =
+        Cli.run("pipeline", "sign", in.toString(), "--jwks-file", keys.privateJwks().toString());
     // Unless BUILDKITE_REPO is set for the test JVM, which the in-process runner cannot undo.
     if (System.getenv("BUILDKITE_REPO") == null) {
       assertThat(r.exitCode()).isEqualTo(ExitCode.INPUT);
-      assertThat(r.errLines()).containsExactly("signet: --repo is required: the repository URL is part of every signature");
+      assertThat(r.errLines())
+          .containsExactly(
+              "signet: --repo is required: the repository URL is part of every signature");
     }
   }
 
@@ -179,8 +237,14 @@ class PipelineSignCommandTest {
   void debugSigningPrintsPayloadsToStderrButNeverTheKey() {
     Cli r = sign("--debug-signing");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.err()).contains("warning: --debug-signing", "Public Key Thumbprint (sha256): ", "Signed Step: steps[0] {\"alg\":\"EdDSA\"");
-    String d = Fixtures.get(Fixtures.read(keys.privateJwks()).replace("{\"keys\":[", "").replace("]}", ""), "d");
+    assertThat(r.err())
+        .contains(
+            "warning: --debug-signing",
+            "Public Key Thumbprint (sha256): ",
+            "Signed Step: steps[0] {\"alg\":\"EdDSA\"");
+    String d =
+        Fixtures.get(
+            Fixtures.read(keys.privateJwks()).replace("{\"keys\":[", "").replace("]}", ""), "d");
     assertThat(r.err() + r.out()).doesNotContain(d);
   }
 
@@ -191,9 +255,19 @@ class PipelineSignCommandTest {
   @Test
   void signsBuildkiteVectorD1ByteForByteWithTheFixtureKey() {
     JsonObject d1 = BuildkiteVectors.example("D1-");
-    Path priv = Fixtures.write(dir, "fixture-private.json", BuildkiteVectors.jwks("EdDSA/TEST_DO_NOT_USE-private"));
+    Path priv =
+        Fixtures.write(
+            dir, "fixture-private.json", BuildkiteVectors.jwks("EdDSA/TEST_DO_NOT_USE-private"));
     Path in = Fixtures.write(dir, "d1.yml", BuildkiteVectors.str(d1, "input_yaml"));
-    Cli r = Cli.run("pipeline", "sign", in.toString(), "--jwks-file", priv.toString(), "--repo", BuildkiteVectors.str(d1, "repository_url"));
+    Cli r =
+        Cli.run(
+            "pipeline",
+            "sign",
+            in.toString(),
+            "--jwks-file",
+            priv.toString(),
+            "--repo",
+            BuildkiteVectors.str(d1, "repository_url"));
     assertThat(r.exitCode()).as(r.err()).isZero();
     List<String> expected =
         ((JsonArray) d1.get("steps"))

@@ -15,9 +15,9 @@ import java.util.SequencedMap;
 
 /**
  * The JSON form of a job, {@code {"id", "env", "step", "matrix_permutation"}}: the fields of
- * Buildkite's Accept Job response that verification reads. Other members (a real response has
- * many) are ignored; the ones read are strictly typed, because they come from the untrusted
- * control plane.
+ * Buildkite's Accept Job response that verification reads. Other members (a real response has many)
+ * are ignored; the ones read are strictly typed, because they come from the untrusted control
+ * plane.
  */
 public final class JobJson {
   private JobJson() {}
@@ -42,7 +42,10 @@ public final class JobJson {
       throw new InputException(source, "step", "missing or not an object");
     }
     CommandStep step = PipelineParser.parseCommandStep(o.get("step"), source, "step");
-    return new Job(id, stringMap(o.get("env"), source, "env"), step,
+    return new Job(
+        id,
+        stringMap(o.get("env"), source, "env"),
+        step,
         stringMap(o.get("matrix_permutation"), source, "matrix_permutation"));
   }
 

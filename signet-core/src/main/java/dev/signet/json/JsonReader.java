@@ -63,7 +63,8 @@ public final class JsonReader {
         JsonValue value = read(p, first);
         JsonToken trailing = p.nextToken();
         if (trailing != null) {
-          throw new InputException(source, where(p.currentTokenLocation()), "unexpected data after the JSON value");
+          throw new InputException(
+              source, where(p.currentTokenLocation()), "unexpected data after the JSON value");
         }
         return value;
       } catch (tools.jackson.core.exc.StreamConstraintsException e) {
@@ -107,7 +108,9 @@ public final class JsonReader {
         if (!Double.isFinite(d)) {
           throw new tools.jackson.core.exc.StreamReadException(p, "number out of range");
         }
-        yield (d == Math.rint(d) && Math.abs(d) < 0x1p63) ? JsonNumber.of((long) d) : new JsonFloat(d);
+        yield (d == Math.rint(d) && Math.abs(d) < 0x1p63)
+            ? JsonNumber.of((long) d)
+            : new JsonFloat(d);
       }
       case VALUE_TRUE -> JsonBool.TRUE;
       case VALUE_FALSE -> JsonBool.FALSE;

@@ -40,7 +40,9 @@ public final class DetachedJws {
 
   /** Signs {@code payload}; returns the compact detached value {@code header..signature}. */
   public static String sign(Signer signer, byte[] payload) throws KeyException {
-    String header = B64.encodeToString(headerJson(signer.algorithm(), signer.keyId()).getBytes(StandardCharsets.UTF_8));
+    String header =
+        B64.encodeToString(
+            headerJson(signer.algorithm(), signer.keyId()).getBytes(StandardCharsets.UTF_8));
     byte[] signingInput = signingInput(header, payload);
     byte[] signature = signer.sign(signingInput);
     return header + ".." + B64.encodeToString(signature);
@@ -73,7 +75,11 @@ public final class DetachedJws {
     if (!verifier.verify(signingInput(parsed.encodedHeader, payload), parsed.signature)) {
       throw new SignatureVerificationException(
           SignatureVerificationException.Reason.BAD_SIGNATURE,
-          "the signature does not match the signed values (key \"" + parsed.kid + "\", " + parsed.alg + ")");
+          "the signature does not match the signed values (key \""
+              + parsed.kid
+              + "\", "
+              + parsed.alg
+              + ")");
     }
     return new VerifiedJws(parsed.alg, parsed.kid);
   }
@@ -84,7 +90,8 @@ public final class DetachedJws {
     return new VerifiedJws(p.alg, p.kid);
   }
 
-  private record Parsed(String encodedHeader, Algorithm alg, @Nullable String kid, byte[] signature) {}
+  private record Parsed(
+      String encodedHeader, Algorithm alg, @Nullable String kid, byte[] signature) {}
 
   private static Parsed parse(String value) throws SignatureVerificationException {
     if (value.length() > MAX_VALUE_CHARS) {
@@ -111,7 +118,9 @@ public final class DetachedJws {
     JsonValue header;
     try {
       String headerText = dev.signet.input.InputFiles.decodeUtf8(headerBytes, "JWS header");
-      header = new JsonReader(new InputLimits(MAX_HEADER_CHARS, 0, 4, 1, 1)).parse(headerText, "JWS header");
+      header =
+          new JsonReader(new InputLimits(MAX_HEADER_CHARS, 0, 4, 1, 1))
+              .parse(headerText, "JWS header");
     } catch (InputException e) {
       throw malformed("the JWS header is not valid JSON");
     }
@@ -123,11 +132,10 @@ public final class DetachedJws {
     }
     Algorithm alg =
         Algorithm.fromJwa(algValue.value())
-            .orElseThrow(
-                () ->
-                    new SignatureVerificationException(
-                        SignatureVerificationException.Reason.UNSUPPORTED_ALGORITHM,
-                        "the JWS algorithm \"" + printable(algValue.value()) + "\" is not accepted"));
+            .orElseThrow(() ->
+                new SignatureVerificationException(
+                    SignatureVerificationException.Reason.UNSUPPORTED_ALGORITHM,
+                    "the JWS algorithm \"" + printable(algValue.value()) + "\" is not accepted"));
     if (h.has("crit") || h.has("b64")) {
       throw new SignatureVerificationException(
           SignatureVerificationException.Reason.UNSUPPORTED_HEADER,
@@ -175,7 +183,8 @@ public final class DetachedJws {
   }
 
   private static SignatureVerificationException malformed(String message) {
-    return new SignatureVerificationException(SignatureVerificationException.Reason.MALFORMED, message);
+    return new SignatureVerificationException(
+        SignatureVerificationException.Reason.MALFORMED, message);
   }
 
   private static String printable(String s) {
@@ -198,13 +207,18 @@ public final class DetachedJws {
         case '\t' -> sb.append("\\t");
         case '\b' -> sb.append("\\b");
         case '\f' -> sb.append("\\f");
-        case '<', '>', '&', '\u2028', '\u2029' -> sb.append("\\u").append(String.format("%04x", (int) c));
+        case '<', '>', '&', '\u2028', '\u2029' ->
+            sb.append("\\u").append(String.format("%04x", (int) c));
         default -> {
           if (c < 0x20) {
             sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
           } else if (Character.isSurrogate(c)
-              && !(Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1)))
-              && !(Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1)))) {
+              && !(Character.isHighSurrogate(c)
+                  && i + 1 < s.length()
+                  && Character.isLowSurrogate(s.charAt(i + 1)))
+              && !(Character.isLowSurrogate(c)
+                  && i > 0
+                  && Character.isHighSurrogate(s.charAt(i - 1)))) {
             sb.append("\\ufffd");
           } else {
             sb.append(c);

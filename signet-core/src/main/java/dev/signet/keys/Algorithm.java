@@ -3,8 +3,8 @@ package dev.signet.keys;
 import java.util.Optional;
 
 /**
- * The closed set of JWS algorithms Signet knows (RFC 7518, RFC 8037). Anything else — {@code
- * none}, {@code RS256}, unknown names — is refused wherever an algorithm is read.
+ * The closed set of JWS algorithms Signet knows (RFC 7518, RFC 8037). Anything else — {@code none},
+ * {@code RS256}, unknown names — is refused wherever an algorithm is read.
  *
  * <p>Signing with a key file is allowed for EdDSA (default), ES256, ES512 and PS512. HS256/384/512
  * exist only so that verification sets used by Buildkite's own integration tests load; Signet never

@@ -1,10 +1,10 @@
 package dev.signet.keys;
 
+import dev.signet.json.Jcs;
 import dev.signet.json.JsonArray;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonString;
 import dev.signet.json.JsonValue;
-import dev.signet.json.Jcs;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -16,14 +16,16 @@ final class JwkJson {
   static JsonObject sorted(Map<String, Object> nimbusJson) {
     JsonObject.Builder b = JsonObject.builder();
     new TreeMap<>(nimbusJson)
-        .forEach(
-            (k, v) -> {
-              if (v instanceof String s) {
-                b.put(k, new JsonString(s));
-              } else if (v instanceof List<?> l) {
-                b.put(k, new JsonArray(l.stream().map(x -> (JsonValue) new JsonString(String.valueOf(x))).toList()));
-              }
-            });
+        .forEach((k, v) -> {
+          if (v instanceof String s) {
+            b.put(k, new JsonString(s));
+          } else if (v instanceof List<?> l) {
+            b.put(
+                k,
+                new JsonArray(
+                    l.stream().map(x -> (JsonValue) new JsonString(String.valueOf(x))).toList()));
+          }
+        });
     return b.build();
   }
 

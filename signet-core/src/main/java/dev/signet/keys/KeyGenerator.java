@@ -42,7 +42,8 @@ public final class KeyGenerator {
    * @param privateJwks the private JWKS JSON: secret, never log it
    * @param publicJwks the public JWKS JSON
    */
-  public record GeneratedKey(String keyId, Algorithm algorithm, String privateJwks, String publicJwks) {
+  public record GeneratedKey(
+      String keyId, Algorithm algorithm, String privateJwks, String publicJwks) {
     @Override
     public String toString() {
       return "GeneratedKey[" + algorithm + ", kid=" + keyId + ", private=[redacted]]";
@@ -80,9 +81,13 @@ public final class KeyGenerator {
             }
             case ES256, ES512 -> {
               KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-              g.initialize(new ECGenParameterSpec(alg == Algorithm.ES256 ? "secp256r1" : "secp521r1"), random);
+              g.initialize(
+                  new ECGenParameterSpec(alg == Algorithm.ES256 ? "secp256r1" : "secp521r1"),
+                  random);
               KeyPair kp = g.generateKeyPair();
-              yield new ECKey.Builder(alg == Algorithm.ES256 ? Curve.P_256 : Curve.P_521, (ECPublicKey) kp.getPublic())
+              yield new ECKey.Builder(
+                      alg == Algorithm.ES256 ? Curve.P_256 : Curve.P_521,
+                      (ECPublicKey) kp.getPublic())
                   .privateKey((ECPrivateKey) kp.getPrivate())
                   .keyUse(KeyUse.SIGNATURE)
                   .algorithm(JWSAlgorithm.parse(alg.jwa()))
@@ -106,7 +111,9 @@ public final class KeyGenerator {
       String pub = JwkJson.set(List.of(JwkJson.sorted(jwk.toPublicJWK().toJSONObject())));
       return new GeneratedKey(keyId, alg, priv, pub);
     } catch (GeneralSecurityException e) {
-      throw new KeyException(KeyException.Reason.SIGNING_FAILED, "key generation failed: " + e.getClass().getSimpleName());
+      throw new KeyException(
+          KeyException.Reason.SIGNING_FAILED,
+          "key generation failed: " + e.getClass().getSimpleName());
     }
   }
 

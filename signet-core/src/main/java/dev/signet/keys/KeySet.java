@@ -21,13 +21,13 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A JSON Web Key Set loaded from a file (RFC 7517), the way Buildkite's agent loads its signing
- * and verification keys (spec §7.2). A bare JWK is accepted as a set of one.
+ * A JSON Web Key Set loaded from a file (RFC 7517), the way Buildkite's agent loads its signing and
+ * verification keys (spec §7.2). A bare JWK is accepted as a set of one.
  *
- * <p>Loading checks structure only; {@link #signer} applies the signing rules (an allowed
- * algorithm whose key type and curve match, no HMAC, no RSASSA-PKCS1-v1_5) and {@link
- * #verificationKeys} the verification rules (every key names an algorithm Signet supports). Key
- * material never appears in messages: keys are named by {@code kid} and RFC 7638 thumbprint.
+ * <p>Loading checks structure only; {@link #signer} applies the signing rules (an allowed algorithm
+ * whose key type and curve match, no HMAC, no RSASSA-PKCS1-v1_5) and {@link #verificationKeys} the
+ * verification rules (every key names an algorithm Signet supports). Key material never appears in
+ * messages: keys are named by {@code kid} and RFC 7638 thumbprint.
  */
 public final class KeySet {
   /** Smallest RSA modulus Signet signs with. */
@@ -152,14 +152,13 @@ public final class KeySet {
     String algName = key.getAlgorithm().getName();
     Algorithm alg =
         Algorithm.fromJwa(algName)
-            .orElseThrow(
-                () ->
-                    notAllowed(
-                        name
-                            + ": unsupported signing algorithm \""
-                            + algName
-                            + "\": "
-                            + whyNot(algName)));
+            .orElseThrow(() ->
+                notAllowed(
+                    name
+                        + ": unsupported signing algorithm \""
+                        + algName
+                        + "\": "
+                        + whyNot(algName)));
     if (alg.isSymmetric()) {
       throw notAllowed(
           name
@@ -187,8 +186,14 @@ public final class KeySet {
           }
           yield new Ed25519Signer(key.getKeyID(), d, x);
         }
-        case ECKey ec -> consistent(new JcaSigner(alg, key.getKeyID(), ec.toECPrivateKey()), ec.toECPublicKey(), name);
-        case RSAKey rsa -> consistent(new JcaSigner(alg, key.getKeyID(), rsa.toRSAPrivateKey()), rsa.toRSAPublicKey(), name);
+        case ECKey ec ->
+            consistent(
+                new JcaSigner(alg, key.getKeyID(), ec.toECPrivateKey()), ec.toECPublicKey(), name);
+        case RSAKey rsa ->
+            consistent(
+                new JcaSigner(alg, key.getKeyID(), rsa.toRSAPrivateKey()),
+                rsa.toRSAPublicKey(),
+                name);
         default -> throw notAllowed(name + ": unsupported key type " + key.getKeyType());
       };
     } catch (com.nimbusds.jose.JOSEException e) {
@@ -198,12 +203,13 @@ public final class KeySet {
 
   /**
    * A pairwise-consistency check: the private half must sign what the public half verifies.
-   * Otherwise every signature would be refused by every agent holding the published public key,
-   * and the mistake would surface only at run time.
+   * Otherwise every signature would be refused by every agent holding the published public key, and
+   * the mistake would surface only at run time.
    */
   private static Signer consistent(JcaSigner signer, PublicKey publicKey, String name)
       throws KeyException {
-    byte[] probe = "signet key pairwise-consistency check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] probe =
+        "signet key pairwise-consistency check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     boolean matches;
     try {
       matches = Primitives.jcaVerify(signer.algorithm(), publicKey, probe, signer.sign(probe));
@@ -301,8 +307,11 @@ public final class KeySet {
       if (keys.size() != 1) {
         throw new KeyException(
             KeyException.Reason.AMBIGUOUS,
-            source + ": a signing key ID is required when using a JWKS that does not have exactly"
-                + " one signing key (this set has " + keys.size() + "; pass --jwks-key-id)");
+            source
+                + ": a signing key ID is required when using a JWKS that does not have exactly"
+                + " one signing key (this set has "
+                + keys.size()
+                + "; pass --jwks-key-id)");
       }
       return keys.getFirst();
     }

@@ -14,10 +14,10 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
 /**
  * The one place that chooses signature primitives.
  *
- * <p>Ed25519 uses BouncyCastle's low-level RFC 8032 code: on this class of machine the JDK's
- * SunEC Ed25519 is roughly an order of magnitude slower, and signing sits on the hot path of
- * pipeline upload. ECDSA uses the JDK in IEEE P1363 (raw R‖S) format, which is what JWS needs;
- * RSA-PSS uses the JDK with the salt length JWA mandates (the hash length).
+ * <p>Ed25519 uses BouncyCastle's low-level RFC 8032 code: on this class of machine the JDK's SunEC
+ * Ed25519 is roughly an order of magnitude slower, and signing sits on the hot path of pipeline
+ * upload. ECDSA uses the JDK in IEEE P1363 (raw R‖S) format, which is what JWS needs; RSA-PSS uses
+ * the JDK with the salt length JWA mandates (the hash length).
  */
 final class Primitives {
   private Primitives() {}

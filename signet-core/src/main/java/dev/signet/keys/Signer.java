@@ -3,8 +3,8 @@ package dev.signet.keys;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A private key able to make JWS signatures. Implementations hold a file key, an HSM key, a KMS
- * key or a remote service; callers never see the key material.
+ * A private key able to make JWS signatures. Implementations hold a file key, an HSM key, a KMS key
+ * or a remote service; callers never see the key material.
  *
  * <p>Thread-safe: one signer may sign from many threads.
  */

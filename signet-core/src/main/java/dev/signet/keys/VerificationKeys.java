@@ -4,8 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The keys an agent trusts, and the rule for choosing one for a signature. For a JWKS the header
- * must carry a {@code kid}, the key is found by it, and its algorithm must equal the header's
- * (spec §5); this is what makes key rotation safe and algorithm confusion impossible.
+ * must carry a {@code kid}, the key is found by it, and its algorithm must equal the header's (spec
+ * §5); this is what makes key rotation safe and algorithm confusion impossible.
  */
 public interface VerificationKeys {
   /**

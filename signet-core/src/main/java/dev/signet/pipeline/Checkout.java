@@ -20,7 +20,10 @@ public record Checkout(
 
   /** Empty checkout settings are not signed (spec §3). */
   public boolean isEmpty() {
-    return skip == null && submodules == null && sshSecret == null && depth == null
+    return skip == null
+        && submodules == null
+        && sshSecret == null
+        && depth == null
         && remaining.isEmpty();
   }
 }

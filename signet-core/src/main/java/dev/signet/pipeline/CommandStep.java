@@ -49,19 +49,46 @@ public record CommandStep(
   /** A bare step running {@code command}, for tests and examples. */
   public static CommandStep of(String command) {
     return new CommandStep(
-        null, null, command, List.of(), List.of(), new LinkedHashMap<>(), null, null, null, null,
+        null,
+        null,
+        command,
+        List.of(),
+        List.of(),
+        new LinkedHashMap<>(),
+        null,
+        null,
+        null,
+        null,
         JsonObject.EMPTY);
   }
 
   public CommandStep withSignature(@Nullable StepSignature newSignature) {
     return new CommandStep(
-        key, label, command, plugins, secrets, env, newSignature, matrix, cache, checkout,
+        key,
+        label,
+        command,
+        plugins,
+        secrets,
+        env,
+        newSignature,
+        matrix,
+        cache,
+        checkout,
         remaining);
   }
 
   public CommandStep withCommand(String newCommand) {
     return new CommandStep(
-        key, label, newCommand, plugins, secrets, env, signature, matrix, cache, checkout,
+        key,
+        label,
+        newCommand,
+        plugins,
+        secrets,
+        env,
+        signature,
+        matrix,
+        cache,
+        checkout,
         remaining);
   }
 
@@ -73,7 +100,16 @@ public record CommandStep(
 
   public CommandStep withPlugins(List<Plugin> newPlugins) {
     return new CommandStep(
-        key, label, command, newPlugins, secrets, env, signature, matrix, cache, checkout,
+        key,
+        label,
+        command,
+        newPlugins,
+        secrets,
+        env,
+        signature,
+        matrix,
+        cache,
+        checkout,
         remaining);
   }
 
@@ -85,13 +121,31 @@ public record CommandStep(
 
   public CommandStep withSecrets(List<Secret> newSecrets) {
     return new CommandStep(
-        key, label, command, plugins, newSecrets, env, signature, matrix, cache, checkout,
+        key,
+        label,
+        command,
+        plugins,
+        newSecrets,
+        env,
+        signature,
+        matrix,
+        cache,
+        checkout,
         remaining);
   }
 
   public CommandStep withCheckout(@Nullable Checkout newCheckout) {
     return new CommandStep(
-        key, label, command, plugins, secrets, env, signature, matrix, cache, newCheckout,
+        key,
+        label,
+        command,
+        plugins,
+        secrets,
+        env,
+        signature,
+        matrix,
+        cache,
+        newCheckout,
         remaining);
   }
 
@@ -109,7 +163,16 @@ public record CommandStep(
 
   public CommandStep withRemaining(JsonObject newRemaining) {
     return new CommandStep(
-        key, label, command, plugins, secrets, env, signature, matrix, cache, checkout,
+        key,
+        label,
+        command,
+        plugins,
+        secrets,
+        env,
+        signature,
+        matrix,
+        cache,
+        checkout,
         newRemaining);
   }
 }

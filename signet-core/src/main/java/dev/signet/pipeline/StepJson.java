@@ -17,8 +17,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON form of the parts of a command step, exactly as Buildkite serialises them into signed
- * payloads, upload JSON and {@code job.step} (spec §2.6–2.9, §2.12). Signing and writing share
- * this one definition so a signature can never cover a different shape than the one uploaded.
+ * payloads, upload JSON and {@code job.step} (spec §2.6–2.9, §2.12). Signing and writing share this
+ * one definition so a signature can never cover a different shape than the one uploaded.
  */
 public final class StepJson {
   private StepJson() {}
@@ -59,8 +59,8 @@ public final class StepJson {
   }
 
   /**
-   * Plugins as a list of one-key objects {@code {<full source>: <config>}}, or null when there
-   * are none. Null, empty-object and empty-list configs are all written as null (spec §2.6).
+   * Plugins as a list of one-key objects {@code {<full source>: <config>}}, or null when there are
+   * none. Null, empty-object and empty-list configs are all written as null (spec §2.6).
    */
   public static JsonValue plugins(List<Plugin> plugins) {
     if (plugins.isEmpty()) {
@@ -87,7 +87,10 @@ public final class StepJson {
     };
   }
 
-  /** The full source of a plugin reference (spec §2.6), e.g. {@code docker#v1} → {@code github.com/buildkite-plugins/docker-buildkite-plugin#v1}. */
+  /**
+   * The full source of a plugin reference (spec §2.6), e.g. {@code docker#v1} → {@code
+   * github.com/buildkite-plugins/docker-buildkite-plugin#v1}.
+   */
   public static String fullSource(String source) {
     return PluginSource.full(source);
   }
@@ -114,7 +117,8 @@ public final class StepJson {
       b.put("setup", strings(setup.get(Matrix.ANONYMOUS)));
     } else {
       JsonObject.Builder dims = JsonObject.builder();
-      setup.forEach((dim, values) -> dims.put(dim, values == null ? JsonNull.NULL : strings(values)));
+      setup.forEach(
+          (dim, values) -> dims.put(dim, values == null ? JsonNull.NULL : strings(values)));
       b.put("setup", dims.build());
     }
     if (!matrix.adjustments().isEmpty()) {

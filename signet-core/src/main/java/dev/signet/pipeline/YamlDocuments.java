@@ -147,7 +147,9 @@ final class YamlDocuments {
   private static String where(String text, int codePoint) {
     int line = 1;
     int column = 1;
-    for (int i = 0, n = 0; i < text.length() && n < codePoint; i += Character.charCount(text.codePointAt(i)), n++) {
+    for (int i = 0, n = 0;
+        i < text.length() && n < codePoint;
+        i += Character.charCount(text.codePointAt(i)), n++) {
       if (text.charAt(i) == '\n') {
         line++;
         column = 1;

@@ -157,13 +157,12 @@ sealed interface YamlTree {
     boolean simple =
         !key.isEmpty()
             && key.chars()
-                .allMatch(
-                    c ->
-                        c == '_'
-                            || c == '-'
-                            || (c >= 'a' && c <= 'z')
-                            || (c >= 'A' && c <= 'Z')
-                            || (c >= '0' && c <= '9'));
+                .allMatch(c ->
+                    c == '_'
+                        || c == '-'
+                        || (c >= 'a' && c <= 'z')
+                        || (c >= 'A' && c <= 'Z')
+                        || (c >= '0' && c <= '9'));
     String part = simple ? key : JsonWriter.quote(key);
     return path.isEmpty() ? part : path + "." + part;
   }

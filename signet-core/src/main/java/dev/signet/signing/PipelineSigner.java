@@ -210,9 +210,9 @@ public final class PipelineSigner {
    * </ul>
    *
    * <p>Left alone, as by the parser: a {@code $} that is the very last character of the text,
-   * {@code $(} (shell command substitution), and {@code \\} (an escaped backslash, consumed as
-   * a pair so that {@code \\$} is judged by what follows the {@code $}).
-   * YAML comments are not exempt: Buildkite scans the raw text, and so does Signet.
+   * {@code $(} (shell command substitution), and {@code \\} (an escaped backslash, consumed as a
+   * pair so that {@code \\$} is judged by what follows the {@code $}). YAML comments are not
+   * exempt: Buildkite scans the raw text, and so does Signet.
    *
    * @param source the file name, for the message
    * @throws PipelineSigningException naming the first offending line and the directive found

@@ -237,13 +237,12 @@ class DerivedExamplesTest {
     JsonObject.Builder config = JsonObject.builder();
     described
         .members()
-        .forEach(
-            (k, v) ->
-                config.put(
-                    k,
-                    floats.contains(k)
-                        ? new JsonFloat(Double.parseDouble(((JsonString) v).value()))
-                        : v));
+        .forEach((k, v) ->
+            config.put(
+                k,
+                floats.contains(k)
+                    ? new JsonFloat(Double.parseDouble(((JsonString) v).value()))
+                    : v));
     List<Plugin> plugins = List.of(new Plugin(Vectors.str(plugin, "source"), config.build()));
     assertThat(Jcs.canonicalString(StepJson.plugins(plugins)))
         .isEqualTo(Vectors.str(d4, "expected_plugins_value_jcs"));
@@ -298,12 +297,10 @@ class DerivedExamplesTest {
   static Stream<Named<JsonObject>> d7Cases() {
     return ((JsonArray) example("D7").get("cases"))
         .items().stream()
-            .map(
-                c ->
-                    Named.of(
-                        StepModel.strings((JsonArray) ((JsonObject) c).get("signed_fields"))
-                            .toString(),
-                        (JsonObject) c));
+            .map(c ->
+                Named.of(
+                    StepModel.strings((JsonArray) ((JsonObject) c).get("signed_fields")).toString(),
+                    (JsonObject) c));
   }
 
   @ParameterizedTest

@@ -92,10 +92,9 @@ class MatrixInterpolationVectorsTest {
 
   @Test
   void unknownTokensAreSortedAndJoined() {
-    assertThatThrownBy(
-            () ->
-                MatrixInterpolation.interpolate(
-                    "{{matrix.z}} {{matrix}} {{matrix.a}} {{matrix.z}}", Map.of("b", "x")))
+    assertThatThrownBy(() ->
+            MatrixInterpolation.interpolate(
+                "{{matrix.z}} {{matrix}} {{matrix.a}} {{matrix.z}}", Map.of("b", "x")))
         .hasMessage("unknown matrix tokens in input: matrix, matrix.a, matrix.z");
   }
 

@@ -410,11 +410,9 @@ class SignExpandVerifyPropertyTest {
             for (int a = rnd.nextInt(3); a > 0; a--) {
               SequencedMap<String, String> with = new LinkedHashMap<>();
               boolean skip = rnd.nextBoolean();
-              setup.forEach(
-                  (dim, values) ->
-                      with.put(
-                          dim,
-                          skip ? values.get(rnd.nextInt(values.size())) : "new" + rnd.nextInt(3)));
+              setup.forEach((dim, values) ->
+                  with.put(
+                      dim, skip ? values.get(rnd.nextInt(values.size())) : "new" + rnd.nextInt(3)));
               JsonValue skipValue =
                   skip ? (rnd.nextBoolean() ? JsonBool.TRUE : new JsonString("")) : null;
               adjustments.add(

@@ -84,7 +84,8 @@ class JcsTest {
       String ours = Jcs.canonicalString(v);
       String theirs =
           new String(
-              new JsonCanonicalizer(JsonWriter.compact(v)).getEncodedUTF8(), StandardCharsets.UTF_8);
+              new JsonCanonicalizer(JsonWriter.compact(v)).getEncodedUTF8(),
+              StandardCharsets.UTF_8);
       assertThat(ours).as("tree %s", JsonWriter.compact(v)).isEqualTo(theirs);
     }
   }
@@ -97,12 +98,13 @@ class JcsTest {
       case 2 -> new JsonString(randomString(rnd));
       case 3 -> new JsonInteger(BigInteger.valueOf(rnd.nextLong() >> rnd.nextInt(64)));
       case 4 -> {
-        double d = switch (rnd.nextInt(4)) {
-          case 0 -> rnd.nextDouble();
-          case 1 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-30, 30));
-          case 2 -> Double.longBitsToDouble(rnd.nextLong() & 0x7fefffffffffffffL);
-          default -> rnd.nextInt(-1000, 1000) / 8.0;
-        };
+        double d =
+            switch (rnd.nextInt(4)) {
+              case 0 -> rnd.nextDouble();
+              case 1 -> rnd.nextDouble() * Math.pow(10, rnd.nextInt(-30, 30));
+              case 2 -> Double.longBitsToDouble(rnd.nextLong() & 0x7fefffffffffffffL);
+              default -> rnd.nextInt(-1000, 1000) / 8.0;
+            };
         yield new JsonFloat(d);
       }
       case 5 -> {

@@ -13,7 +13,9 @@ class JsonReaderTest {
 
   @Test
   void numbersDecodeLikeGo() throws Exception {
-    JsonArray a = (JsonArray) reader.parse("[1, 1.0, 1.5, 9223372036854775807, 9223372036854775808, -0]", "t");
+    JsonArray a =
+        (JsonArray)
+            reader.parse("[1, 1.0, 1.5, 9223372036854775807, 9223372036854775808, -0]", "t");
     assertThat(a.get(0)).isEqualTo(new JsonInteger(BigInteger.ONE));
     assertThat(a.get(1)).isEqualTo(new JsonInteger(BigInteger.ONE));
     assertThat(a.get(2)).isEqualTo(new JsonFloat(1.5));

@@ -19,14 +19,17 @@ class DetachedJwsSpecVectorsTest {
   @Test
   void edDsaSignatureIsByteIdenticalToBuildkite() throws Exception {
     Signer signer =
-        KeySet.parse(Vectors.buildkiteJwks("EdDSA/TEST_DO_NOT_USE-private"), "private.json").signer(null);
-    assertThat(DetachedJws.sign(signer, PAYLOAD.getBytes(StandardCharsets.UTF_8))).isEqualTo(PINNED);
+        KeySet.parse(Vectors.buildkiteJwks("EdDSA/TEST_DO_NOT_USE-private"), "private.json")
+            .signer(null);
+    assertThat(DetachedJws.sign(signer, PAYLOAD.getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(PINNED);
   }
 
   @Test
   void verifiesBuildkiteSignatureAndRejectsChangedPayload() throws Exception {
     VerificationKeys keys =
-        KeySet.parse(Vectors.buildkiteJwks("EdDSA/TEST_DO_NOT_USE-public"), "public.json").verificationKeys();
+        KeySet.parse(Vectors.buildkiteJwks("EdDSA/TEST_DO_NOT_USE-public"), "public.json")
+            .verificationKeys();
     VerifiedJws v = DetachedJws.verify(PINNED, PAYLOAD.getBytes(StandardCharsets.UTF_8), keys);
     assertThat(v.keyId()).isEqualTo("TEST_DO_NOT_USE");
     byte[] changed = PAYLOAD.replace("llamas", "llamaz").getBytes(StandardCharsets.UTF_8);

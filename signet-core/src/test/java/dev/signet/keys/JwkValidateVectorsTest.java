@@ -20,8 +20,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * go-pipeline's {@code TestValidateJWKDisallows}: which {@code alg} a signing key of each type
- * may carry. Signet deliberately differs in two places, both stricter or documented:
+ * go-pipeline's {@code TestValidateJWKDisallows}: which {@code alg} a signing key of each type may
+ * carry. Signet deliberately differs in two places, both stricter or documented:
  *
  * <ul>
  *   <li>ES256 is allowed on a P-256 key (Buildkite's KMS keys are ES256; the issue lists it);
@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class JwkValidateVectorsTest {
   private static final SecureRandom RANDOM = new SecureRandom();
   // One fresh key per algorithm: RSA generation is slow and the rules do not depend on the key.
-  private static final java.util.Map<Algorithm, String> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<Algorithm, String> KEYS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static String freshKey(Algorithm alg) {
     return KEYS.computeIfAbsent(
@@ -80,7 +81,9 @@ class JwkValidateVectorsTest {
     } else {
       assertThatThrownBy(() -> KeySet.parse(jwks, "key.json").signer(null))
           .isInstanceOf(KeyException.class)
-          .satisfies(e -> assertThat(((KeyException) e).reason()).isIn(KeyException.Reason.NOT_ALLOWED, KeyException.Reason.MALFORMED));
+          .satisfies(e ->
+              assertThat(((KeyException) e).reason())
+                  .isIn(KeyException.Reason.NOT_ALLOWED, KeyException.Reason.MALFORMED));
     }
   }
 

@@ -522,10 +522,19 @@ class KeySetTest {
     String a = KeyGenerator.generate(alg, "k", random).privateJwks();
     String b = KeyGenerator.generate(alg, "k", random).privateJwks();
     var reader = dev.signet.json.JsonReader.withDefaultLimits();
-    var keyA = (dev.signet.json.JsonObject) ((dev.signet.json.JsonArray) ((dev.signet.json.JsonObject) reader.parse(a, "a")).get("keys")).get(0);
-    var keyB = (dev.signet.json.JsonObject) ((dev.signet.json.JsonArray) ((dev.signet.json.JsonObject) reader.parse(b, "b")).get("keys")).get(0);
+    var keyA =
+        (dev.signet.json.JsonObject)
+            ((dev.signet.json.JsonArray)
+                    ((dev.signet.json.JsonObject) reader.parse(a, "a")).get("keys"))
+                .get(0);
+    var keyB =
+        (dev.signet.json.JsonObject)
+            ((dev.signet.json.JsonArray)
+                    ((dev.signet.json.JsonObject) reader.parse(b, "b")).get("keys"))
+                .get(0);
     var mixed = dev.signet.json.JsonObject.builder();
-    java.util.Set<String> publicMembers = java.util.Set.of("kty", "crv", "x", "y", "n", "e", "alg", "kid", "use");
+    java.util.Set<String> publicMembers =
+        java.util.Set.of("kty", "crv", "x", "y", "n", "e", "alg", "kid", "use");
     keyA.members().forEach((k, v) -> mixed.put(k, publicMembers.contains(k) ? v : keyB.get(k)));
     String jwks = "{\"keys\":[" + dev.signet.json.JsonWriter.compact(mixed.build()) + "]}";
     assertThatThrownBy(() -> KeySet.parse(jwks, "mixed.json").signer(null))

@@ -130,8 +130,7 @@ class PipelineParserShapesTest {
     assertThat(
             command("checkout: {skip: ~, submodules: true, ssh_secret: '', depth: 3, ref: m}")
                 .checkout())
-        .isEqualTo(
-            new Checkout(null, true, "", 3L, JsonObject.builder().put("ref", "m").build()));
+        .isEqualTo(new Checkout(null, true, "", 3L, JsonObject.builder().put("ref", "m").build()));
     assertThat(unknown("checkout: {skip: yes}").reason()).contains("checkout.skip");
     assertThat(unknown("checkout: {depth: '3'}").reason()).contains("depth");
     assertThat(unknown("checkout: [a]").reason()).contains("mapping");
@@ -160,8 +159,7 @@ class PipelineParserShapesTest {
     assertThat(s.signature())
         .isEqualTo(new StepSignature("EdDSA", List.of("command", "env"), "a..b"));
     assertThat(s.cache())
-        .isEqualTo(
-            JsonObject.builder().put("paths", JsonArray.of(new JsonString("x"))).build());
+        .isEqualTo(JsonObject.builder().put("paths", JsonArray.of(new JsonString("x"))).build());
     assertThat(s.label()).isNull();
     assertThat(s.key()).isEqualTo("42");
     assertThat(command("signature: ~").signature()).isNull();

@@ -129,19 +129,18 @@ class PipelineParserVectorTest {
   @TestFactory
   Stream<DynamicTest> pluginsTest() {
     return tests("go-pipeline_plugins_test.json").stream()
-        .map(
-            t ->
-                dynamicTest(
-                    str(t, "go_test"),
-                    () -> {
-                      JsonObject step =
-                          JsonObject.builder()
-                              .put("command", "x")
-                              .put("plugins", ((JsonObject) t).get("input_json"))
-                              .build();
-                      assertThat(PipelineParser.parseCommandStep(step, "job", "step").plugins())
-                          .isEqualTo(PipelineTestModels.plugins(opt(t, "expected_plugins_model")));
-                    }));
+        .map(t ->
+            dynamicTest(
+                str(t, "go_test"),
+                () -> {
+                  JsonObject step =
+                      JsonObject.builder()
+                          .put("command", "x")
+                          .put("plugins", ((JsonObject) t).get("input_json"))
+                          .build();
+                  assertThat(PipelineParser.parseCommandStep(step, "job", "step").plugins())
+                      .isEqualTo(PipelineTestModels.plugins(opt(t, "expected_plugins_model")));
+                }));
   }
 
   @TestFactory
@@ -209,26 +208,25 @@ class PipelineParserVectorTest {
   @TestFactory
   Stream<DynamicTest> pipelineSecretsTest() {
     return tests("go-pipeline_pipeline_secrets_test.json").stream()
-        .map(
-            t ->
-                dynamicTest(
-                    str(t, "go_test"),
-                    () -> {
-                      Pipeline p = parse(str(t, "input_yaml"));
-                      JsonValue expected = opt(t, "pipeline_secrets");
-                      if (expected != null) {
-                        assertThat(p.secrets()).isEqualTo(PipelineTestModels.secrets(expected));
-                      } else {
-                        // Parsing does not merge pipeline secrets into steps.
-                        assertThat(((CommandStep) p.steps().get(0)).secrets())
-                            .extracting(Secret::key)
-                            .containsExactly("API_TOKEN", "DATABASE_URL");
-                        assertThat(((CommandStep) p.steps().get(1)).secrets()).isEmpty();
-                        assertThat(p.secrets())
-                            .extracting(Secret::key)
-                            .containsExactly("DATABASE_URL", "REDIS_URL");
-                      }
-                    }));
+        .map(t ->
+            dynamicTest(
+                str(t, "go_test"),
+                () -> {
+                  Pipeline p = parse(str(t, "input_yaml"));
+                  JsonValue expected = opt(t, "pipeline_secrets");
+                  if (expected != null) {
+                    assertThat(p.secrets()).isEqualTo(PipelineTestModels.secrets(expected));
+                  } else {
+                    // Parsing does not merge pipeline secrets into steps.
+                    assertThat(((CommandStep) p.steps().get(0)).secrets())
+                        .extracting(Secret::key)
+                        .containsExactly("API_TOKEN", "DATABASE_URL");
+                    assertThat(((CommandStep) p.steps().get(1)).secrets()).isEmpty();
+                    assertThat(p.secrets())
+                        .extracting(Secret::key)
+                        .containsExactly("DATABASE_URL", "REDIS_URL");
+                  }
+                }));
   }
 
   @TestFactory

@@ -81,12 +81,11 @@ class PipelineWriterRoundTripTest {
     }
     List<Matrix.Adjustment> adjustments =
         m.adjustments().stream()
-            .map(
-                a ->
-                    new Matrix.Adjustment(
-                        a.with(),
-                        a.skip() == null || StepJson.isGoEmpty(a.skip()) ? null : a.skip(),
-                        a.remaining()))
+            .map(a ->
+                new Matrix.Adjustment(
+                    a.with(),
+                    a.skip() == null || StepJson.isGoEmpty(a.skip()) ? null : a.skip(),
+                    a.remaining()))
             .toList();
     return new Matrix(m.setup(), adjustments, m.remaining());
   }

@@ -20,12 +20,21 @@ class PluginSourceTest {
     JsonObject pluginTest = Vectors.load("buildkite/go-pipeline_plugin_test.json");
     JsonObject fullSource = (JsonObject) ((JsonArray) pluginTest.get("tests")).get(0);
     for (JsonValue c : ((JsonArray) fullSource.get("cases")).items()) {
-      out.add(Arguments.of("go:" + Vectors.str(c, "source"), Vectors.str(c, "source"), Vectors.str(c, "full_source")));
+      out.add(
+          Arguments.of(
+              "go:" + Vectors.str(c, "source"),
+              Vectors.str(c, "source"),
+              Vectors.str(c, "full_source")));
     }
-    for (JsonValue e : ((JsonArray) Vectors.load("buildkite/derived_examples.json").get("examples")).items()) {
+    for (JsonValue e :
+        ((JsonArray) Vectors.load("buildkite/derived_examples.json").get("examples")).items()) {
       if (Vectors.str(e, "id").startsWith("D6")) {
         for (JsonValue c : ((JsonArray) ((JsonObject) e).get("cases")).items()) {
-          out.add(Arguments.of("D6:" + Vectors.str(c, "source"), Vectors.str(c, "source"), Vectors.str(c, "full_source")));
+          out.add(
+              Arguments.of(
+                  "D6:" + Vectors.str(c, "source"),
+                  Vectors.str(c, "source"),
+                  Vectors.str(c, "full_source")));
         }
       }
     }
@@ -41,7 +50,8 @@ class PluginSourceTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void fullSourceIsIdempotentBecauseTheBackendAppliesItAgain(String name, String source, String expected) {
+  void fullSourceIsIdempotentBecauseTheBackendAppliesItAgain(
+      String name, String source, String expected) {
     String once = StepJson.fullSource(source);
     assertThat(StepJson.fullSource(once)).isEqualTo(once);
   }

@@ -7,15 +7,12 @@ import dev.signet.json.JsonArray;
 import dev.signet.json.JsonBool;
 import dev.signet.json.JsonNull;
 import dev.signet.json.JsonObject;
-import dev.signet.json.JsonString;
 import dev.signet.json.JsonValue;
 import dev.signet.testing.StepModel;
 import dev.signet.testing.Vectors;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -24,11 +21,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 class StepJsonTest {
 
   static Stream<Arguments> d5() {
-    for (JsonValue e : ((JsonArray) Vectors.load("buildkite/derived_examples.json").get("examples")).items()) {
+    for (JsonValue e :
+        ((JsonArray) Vectors.load("buildkite/derived_examples.json").get("examples")).items()) {
       if (Vectors.str(e, "id").startsWith("D5")) {
         return ((JsonArray) ((JsonObject) e).get("cases"))
             .items().stream()
-                .map(c -> Arguments.of(Vectors.str(c, "name"), ((JsonObject) c).get("model"), Vectors.str(c, "signed_value_jcs")));
+                .map(c ->
+                    Arguments.of(
+                        Vectors.str(c, "name"),
+                        ((JsonObject) c).get("model"),
+                        Vectors.str(c, "signed_value_jcs")));
       }
     }
     throw new IllegalStateException("D5 missing");
@@ -37,7 +39,8 @@ class StepJsonTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("d5")
   void matrixSerialisationMatchesBuildkite(String name, JsonValue model, String expectedJcs) {
-    assertThat(Jcs.canonicalString(StepJson.matrix(StepModel.matrix(model)))).isEqualTo(expectedJcs);
+    assertThat(Jcs.canonicalString(StepJson.matrix(StepModel.matrix(model))))
+        .isEqualTo(expectedJcs);
   }
 
   @Test
@@ -54,7 +57,8 @@ class StepJsonTest {
             null,
             List.of(),
             JsonObject.builder().put("setup", JsonBool.TRUE).put("future", "x").build());
-    assertThat(Jcs.canonicalString(StepJson.matrix(m))).isEqualTo("{\"future\":\"x\",\"setup\":null}");
+    assertThat(Jcs.canonicalString(StepJson.matrix(m)))
+        .isEqualTo("{\"future\":\"x\",\"setup\":null}");
   }
 
   @Test
@@ -76,11 +80,16 @@ class StepJsonTest {
 
   @Test
   void secretsOmitEmptyEnvironmentVariableAndCheckoutKeepsExtras() {
-    assertThat(Jcs.canonicalString(StepJson.secrets(List.of(new Secret("k1", "E1"), new Secret("k2", "")))))
+    assertThat(
+            Jcs.canonicalString(
+                StepJson.secrets(List.of(new Secret("k1", "E1"), new Secret("k2", "")))))
         .isEqualTo("[{\"environment_variable\":\"E1\",\"key\":\"k1\"},{\"key\":\"k2\"}]");
-    Checkout c = new Checkout(null, false, "", 1L, JsonObject.builder().put("sparse", JsonBool.TRUE).build());
+    Checkout c =
+        new Checkout(
+            null, false, "", 1L, JsonObject.builder().put("sparse", JsonBool.TRUE).build());
     assertThat(Jcs.canonicalString(StepJson.checkout(c)))
         .isEqualTo("{\"depth\":1,\"sparse\":true,\"ssh_secret\":\"\",\"submodules\":false}");
-    assertThat(StepJson.checkout(new Checkout(null, null, null, null, JsonObject.EMPTY))).isEqualTo(JsonObject.EMPTY);
+    assertThat(StepJson.checkout(new Checkout(null, null, null, null, JsonObject.EMPTY)))
+        .isEqualTo(JsonObject.EMPTY);
   }
 }

@@ -28,11 +28,10 @@ class StepJsonVectorsTest {
         .items().stream()
             .filter(t -> Vectors.str(t, "go_test").startsWith(goTest))
             .flatMap(t -> ((JsonArray) ((JsonObject) t).get("cases")).items().stream())
-            .map(
-                c ->
-                    Named.of(
-                        c.toString().length() > 80 ? c.toString().substring(0, 80) : c.toString(),
-                        (JsonObject) c));
+            .map(c ->
+                Named.of(
+                    c.toString().length() > 80 ? c.toString().substring(0, 80) : c.toString(),
+                    (JsonObject) c));
   }
 
   static Stream<Named<JsonObject>> fullSources() {

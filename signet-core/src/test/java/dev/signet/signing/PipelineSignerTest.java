@@ -93,10 +93,9 @@ class PipelineSignerTest {
         pipeline(
             List.of(new GroupStep("g", null, List.of(CommandStep.of("a")), JsonObject.EMPTY)),
             Map.of());
-    assertThatThrownBy(
-            () ->
-                PipelineSigner.sign(
-                    p, new CountingSigner(true), PipelineSigner.Options.forRepository("r")))
+    assertThatThrownBy(() ->
+            PipelineSigner.sign(
+                p, new CountingSigner(true), PipelineSigner.Options.forRepository("r")))
         .isInstanceOfSatisfying(
             PipelineSigningException.class,
             e -> {
@@ -167,8 +166,11 @@ class PipelineSignerTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "command: echo hello", "command: echo $", "command: echo $(date)",
-        "command: a \\\\ b", "command: \"{{matrix}}\""
+        "command: echo hello",
+        "command: echo $",
+        "command: echo $(date)",
+        "command: a \\\\ b",
+        "command: \"{{matrix}}\""
       })
   void textWithoutInterpolationIsAccepted(String text) {
     assertThatCode(() -> PipelineSigner.refuseInterpolation("steps:\n  - " + text, "p.yml"))
@@ -177,10 +179,9 @@ class PipelineSignerTest {
 
   @Test
   void interpolationMessageNamesTheLineAndTheDirective() {
-    assertThatThrownBy(
-            () ->
-                PipelineSigner.refuseInterpolation(
-                    "env:\n  A: 1\nsteps:\n  - command: make ${TARGET:-all}\n", "pipeline.yml"))
+    assertThatThrownBy(() ->
+            PipelineSigner.refuseInterpolation(
+                "env:\n  A: 1\nsteps:\n  - command: make ${TARGET:-all}\n", "pipeline.yml"))
         .hasMessageStartingWith(
             "pipeline.yml: line 4: pipeline contains environment interpolation ${TARGET:-all},"
                 + " which is only supported");

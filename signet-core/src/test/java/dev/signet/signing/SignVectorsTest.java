@@ -49,11 +49,10 @@ class SignVectorsTest {
 
   static Stream<Named<JsonObject>> signVerifyTests() {
     return tests()
-        .filter(
-            t ->
-                t.getPayload().has("sign_input")
-                    && t.getPayload().has("expected")
-                    && ((JsonObject) t.getPayload().get("expected")).has("signature"));
+        .filter(t ->
+            t.getPayload().has("sign_input")
+                && t.getPayload().has("expected")
+                && ((JsonObject) t.getPayload().get("expected")).has("signature"));
   }
 
   static boolean deterministic(JsonObject t) {
@@ -229,13 +228,12 @@ class SignVectorsTest {
             step, TestKeys.signer("HS256/alpacas#chartreuse"), new LinkedHashMap<>(), "");
     StepSignature claimed =
         new StepSignature("rot13", signed.signature().signedFields(), signed.signature().value());
-    assertThatThrownBy(
-            () ->
-                StepVerifier.verify(
-                    signed.withSignature(claimed),
-                    Map.of(),
-                    "",
-                    TestKeys.verificationKeys("HS256/alpacas#chartreuse")))
+    assertThatThrownBy(() ->
+            StepVerifier.verify(
+                signed.withSignature(claimed),
+                Map.of(),
+                "",
+                TestKeys.verificationKeys("HS256/alpacas#chartreuse")))
         .isInstanceOfSatisfying(
             StepVerificationException.class,
             e ->
@@ -285,12 +283,11 @@ class SignVectorsTest {
             false);
     String goError = Vectors.str(t, "expected", "error");
     String goPrefix = goError.substring(0, goError.indexOf(" - please"));
-    assertThatThrownBy(
-            () ->
-                PipelineSigner.sign(
-                    p,
-                    TestKeys.signer("EdDSA/TEST_DO_NOT_USE"),
-                    PipelineSigner.Options.forRepository("r")))
+    assertThatThrownBy(() ->
+            PipelineSigner.sign(
+                p,
+                TestKeys.signer("EdDSA/TEST_DO_NOT_USE"),
+                PipelineSigner.Options.forRepository("r")))
         .isInstanceOfSatisfying(
             PipelineSigningException.class,
             e -> {

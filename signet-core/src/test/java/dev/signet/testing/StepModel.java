@@ -50,12 +50,11 @@ public final class StepModel {
       remaining.putAll(r);
     }
     o.members()
-        .forEach(
-            (k, v) -> {
-              if (!STEP_KEYS.contains(k)) {
-                remaining.put(k, v);
-              }
-            });
+        .forEach((k, v) -> {
+          if (!STEP_KEYS.contains(k)) {
+            remaining.put(k, v);
+          }
+        });
     return new CommandStep(
         str(o.get("key")),
         str(o.get("label")),
@@ -151,12 +150,11 @@ public final class StepModel {
       b.putAll(r);
     }
     o.members()
-        .forEach(
-            (k, v) -> {
-              if (!known.contains(k) && !k.equals("remaining")) {
-                b.put(k, v);
-              }
-            });
+        .forEach((k, v) -> {
+          if (!known.contains(k) && !k.equals("remaining")) {
+            b.put(k, v);
+          }
+        });
     return b.build();
   }
 

@@ -34,7 +34,8 @@ public final class Vectors {
   /** Parses a vector file whose top level is an object. */
   public static JsonObject load(String relative) {
     try {
-      return (JsonObject) new JsonReader(new InputLimits(64 << 20, 0, 256, 1, 1)).parse(text(relative), relative);
+      return (JsonObject)
+          new JsonReader(new InputLimits(64 << 20, 0, 256, 1, 1)).parse(text(relative), relative);
     } catch (dev.signet.input.InputException e) {
       throw new IllegalStateException("vector file is not valid JSON: " + e.getMessage(), e);
     }
