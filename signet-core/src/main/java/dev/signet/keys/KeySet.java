@@ -141,6 +141,19 @@ public final class KeySet {
    * and RSA keys must have at least 2048 bits.
    */
   public Signer signer(@Nullable String keyId) throws KeyException {
+    return (Signer) fileKey(keyId);
+  }
+
+  /**
+   * The signing key with {@code keyId} as a backend-neutral {@link SigningKey}, for artifact
+   * signing and anything else that wants native signatures and the public half. Same rules as
+   * {@link #signer}.
+   */
+  public SigningKey signingKey(@Nullable String keyId) throws KeyException {
+    return fileKey(keyId);
+  }
+
+  private SigningKey fileKey(@Nullable String keyId) throws KeyException {
     JWK key = select(keyId);
     String name = source + ": " + describeKey(key);
     // Messages start with Buildkite's error sentinels (spec §7.2, jwkutil) so that users and
@@ -184,14 +197,28 @@ public final class KeySet {
               || !java.security.MessageDigest.isEqual(Primitives.ed25519PublicFromSecret(d), x)) {
             throw notAllowed(name + ": the private key does not match its public key \"x\"");
           }
-          yield new Ed25519Signer(key.getKeyID(), d, x);
+          PublicKey pub;
+          try {
+            pub = Primitives.ed25519PublicKey(x);
+          } catch (java.security.GeneralSecurityException e) {
+            throw new KeyException(KeyException.Reason.MALFORMED, name + ": invalid key material");
+          }
+          yield new Ed25519Signer(key.getKeyID(), d, x, pub, reference(key));
         }
         case ECKey ec ->
             consistent(
-                new JcaSigner(alg, key.getKeyID(), ec.toECPrivateKey()), ec.toECPublicKey(), name);
+                new JcaSigner(
+                    alg, key.getKeyID(), ec.toECPrivateKey(), ec.toECPublicKey(), reference(key)),
+                ec.toECPublicKey(),
+                name);
         case RSAKey rsa ->
             consistent(
-                new JcaSigner(alg, key.getKeyID(), rsa.toRSAPrivateKey()),
+                new JcaSigner(
+                    alg,
+                    key.getKeyID(),
+                    rsa.toRSAPrivateKey(),
+                    rsa.toRSAPublicKey(),
+                    reference(key)),
                 rsa.toRSAPublicKey(),
                 name);
         default -> throw notAllowed(name + ": unsupported key type " + key.getKeyType());
@@ -206,7 +233,11 @@ public final class KeySet {
    * Otherwise every signature would be refused by every agent holding the published public key, and
    * the mistake would surface only at run time.
    */
-  private static Signer consistent(JcaSigner signer, PublicKey publicKey, String name)
+  private String reference(JWK key) {
+    return "file:" + source + (key.getKeyID() == null ? "" : "#" + key.getKeyID());
+  }
+
+  private static SigningKey consistent(JcaSigner signer, PublicKey publicKey, String name)
       throws KeyException {
     byte[] probe =
         "signet key pairwise-consistency check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -383,8 +414,13 @@ public final class KeySet {
 
   // ---- implementations ----
 
-  private record Ed25519Signer(@Nullable String keyId, byte[] secret, byte[] publicKey)
-      implements Signer {
+  private record Ed25519Signer(
+      @Nullable String keyId,
+      byte[] secret,
+      byte[] rawPublicKey,
+      PublicKey publicKey,
+      String reference)
+      implements Signer, SigningKey {
     @Override
     public Algorithm algorithm() {
       return Algorithm.EdDSA;
@@ -392,7 +428,17 @@ public final class KeySet {
 
     @Override
     public byte[] sign(byte[] signingInput) {
-      return Primitives.ed25519Sign(secret, publicKey, signingInput);
+      return Primitives.ed25519Sign(secret, rawPublicKey, signingInput);
+    }
+
+    @Override
+    public byte[] signMessage(byte[] message) {
+      return sign(message);
+    }
+
+    @Override
+    public byte[] signDigest(byte[] digest) throws KeyException {
+      throw noEdDsaDigest(reference);
     }
 
     @Override
@@ -401,8 +447,40 @@ public final class KeySet {
     }
   }
 
-  private record JcaSigner(Algorithm algorithm, @Nullable String keyId, PrivateKey key)
-      implements Signer {
+  static KeyException noEdDsaDigest(String reference) {
+    return new KeyException(
+        KeyException.Reason.NOT_ALLOWED,
+        reference
+            + ": an Ed25519 key signs the whole message and cannot sign a precomputed digest");
+  }
+
+  private record JcaSigner(
+      Algorithm algorithm,
+      @Nullable String keyId,
+      PrivateKey key,
+      PublicKey publicKey,
+      String reference)
+      implements Signer, SigningKey {
+    @Override
+    public byte[] signMessage(byte[] message) throws KeyException {
+      return nativeSign(message, false);
+    }
+
+    @Override
+    public byte[] signDigest(byte[] digest) throws KeyException {
+      return nativeSign(digest, true);
+    }
+
+    private byte[] nativeSign(byte[] input, boolean digest) throws KeyException {
+      try {
+        return Primitives.jcaSignNative(algorithm, key, input, digest);
+      } catch (java.security.GeneralSecurityException e) {
+        throw new KeyException(
+            KeyException.Reason.SIGNING_FAILED,
+            reference + ": signing failed: " + e.getClass().getSimpleName());
+      }
+    }
+
     @Override
     public byte[] sign(byte[] signingInput) throws KeyException {
       try {

@@ -78,6 +78,73 @@ final class Primitives {
     return s;
   }
 
+  /**
+   * Signs in the algorithm's native encoding (ECDSA as DER, as cosign and X.509 use it), over the
+   * message ({@code digest == false}) or over a precomputed {@link Algorithm#digest()}.
+   */
+  static byte[] jcaSignNative(Algorithm alg, PrivateKey key, byte[] input, boolean digest)
+      throws GeneralSecurityException {
+    if (alg.keyType() == Algorithm.KeyType.EC) {
+      Signature s =
+          Signature.getInstance(
+              digest ? "NONEwithECDSA" : alg.digest().replace("-", "") + "withECDSA");
+      s.initSign(key);
+      s.update(input);
+      return s.sign();
+    }
+    if (!digest) {
+      return jcaSign(alg, key, input);
+    }
+    // The JDK has no pre-hashed RSASSA-PSS; BouncyCastle's raw PSS signer takes the digest as is.
+    if (!(key instanceof java.security.interfaces.RSAPrivateCrtKey rsa)) {
+      throw new GeneralSecurityException("RSA-PSS needs an RSA private key");
+    }
+    org.bouncycastle.crypto.Digest hash =
+        alg == Algorithm.PS256
+            ? new org.bouncycastle.crypto.digests.SHA256Digest()
+            : new org.bouncycastle.crypto.digests.SHA512Digest();
+    var signer =
+        org.bouncycastle.crypto.signers.PSSSigner.createRawSigner(
+            new org.bouncycastle.crypto.engines.RSABlindedEngine(),
+            hash,
+            hash,
+            hash.getDigestSize(),
+            org.bouncycastle.crypto.signers.PSSSigner.TRAILER_IMPLICIT);
+    signer.init(
+        true,
+        new org.bouncycastle.crypto.params.ParametersWithRandom(
+            new org.bouncycastle.crypto.params.RSAPrivateCrtKeyParameters(
+                rsa.getModulus(),
+                rsa.getPublicExponent(),
+                rsa.getPrivateExponent(),
+                rsa.getPrimeP(),
+                rsa.getPrimeQ(),
+                rsa.getPrimeExponentP(),
+                rsa.getPrimeExponentQ(),
+                rsa.getCrtCoefficient()),
+            new java.security.SecureRandom()));
+    signer.update(input, 0, input.length);
+    try {
+      return signer.generateSignature();
+    } catch (org.bouncycastle.crypto.CryptoException e) {
+      throw new GeneralSecurityException("RSA-PSS signing failed", e);
+    }
+  }
+
+  /** The JDK public key for a raw Ed25519 public key, for export and for JCA-side verification. */
+  static PublicKey ed25519PublicKey(byte[] raw) throws GeneralSecurityException {
+    byte[] spki = new byte[ED25519_SPKI_PREFIX.length + raw.length];
+    System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
+    System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, raw.length);
+    return java.security.KeyFactory.getInstance("Ed25519")
+        .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+  }
+
+  // SEQUENCE { SEQUENCE { OID 1.3.101.112 } BIT STRING (32 bytes) } (RFC 8410 §4).
+  private static final byte[] ED25519_SPKI_PREFIX = {
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
+  };
+
   static byte[] jcaSign(Algorithm alg, PrivateKey key, byte[] message)
       throws GeneralSecurityException {
     Signature s = jcaSignature(alg);
