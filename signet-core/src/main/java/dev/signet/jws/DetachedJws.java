@@ -75,9 +75,9 @@ public final class DetachedJws {
     if (!verifier.verify(signingInput(parsed.encodedHeader, payload), parsed.signature)) {
       throw new SignatureVerificationException(
           SignatureVerificationException.Reason.BAD_SIGNATURE,
-          "the signature does not match the signed values (key \""
-              + parsed.kid
-              + "\", "
+          "the signature does not match the signed values ("
+              + (parsed.kid == null ? "no key ID" : "key \"" + parsed.kid + "\"")
+              + ", "
               + parsed.alg
               + ")");
     }

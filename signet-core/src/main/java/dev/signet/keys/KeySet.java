@@ -237,7 +237,7 @@ public final class KeySet {
     return "file:" + source + (key.getKeyID() == null ? "" : "#" + key.getKeyID());
   }
 
-  private static SigningKey consistent(JcaSigner signer, PublicKey publicKey, String name)
+  static SigningKey consistent(JcaSigner signer, PublicKey publicKey, String name)
       throws KeyException {
     byte[] probe =
         "signet key pairwise-consistency check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -319,6 +319,61 @@ public final class KeySet {
               + " separate verification file");
     }
     return new JwksVerificationKeys(source, verifiers);
+  }
+
+  /**
+   * The public half of every signature key, for checking native (cosign, Sigstore) signatures: the
+   * same selection and rules as {@link #verificationKeys}, without HMAC keys, which can never
+   * verify a signature someone else is meant to check.
+   */
+  public List<VerifyingKey> verifyingKeys() throws KeyException {
+    List<VerifyingKey> out = new ArrayList<>();
+    for (JWK key : keys) {
+      String name = source + ": " + describeKey(key);
+      if (key instanceof OctetSequenceKey) {
+        continue;
+      }
+      if (key.getAlgorithm() == null) {
+        throw notAllowed(
+            name
+                + " is missing algorithm (\"alg\"); every verification key must name its"
+                + " algorithm");
+      }
+      String algName = key.getAlgorithm().getName();
+      Algorithm alg =
+          Algorithm.fromJwa(algName)
+              .orElseThrow(() -> notAllowed(name + " has unsupported algorithm " + algName));
+      if ((key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse()))
+          || (key.getKeyOperations() != null
+              && !key.getKeyOperations().contains(com.nimbusds.jose.jwk.KeyOperation.VERIFY))) {
+        continue;
+      }
+      checkKeyType(key, alg, name);
+      PublicKey pub;
+      try {
+        pub =
+            switch (key) {
+              case OctetKeyPair okp -> {
+                if (Primitives.ed25519Point(okp.getDecodedX()) == null) {
+                  throw new KeyException(
+                      KeyException.Reason.MALFORMED,
+                      name + ": \"x\" is not a valid Ed25519 public key");
+                }
+                yield Primitives.ed25519PublicKey(okp.getDecodedX());
+              }
+              case ECKey ec -> ec.toECPublicKey();
+              case RSAKey rsa -> rsa.toRSAPublicKey();
+              default -> throw notAllowed(name + ": unsupported key type " + key.getKeyType());
+            };
+      } catch (com.nimbusds.jose.JOSEException | java.security.GeneralSecurityException e) {
+        throw new KeyException(KeyException.Reason.MALFORMED, name + ": invalid key material");
+      }
+      out.add(VerifyingKey.of(pub, alg, key.getKeyID(), source));
+    }
+    if (out.isEmpty()) {
+      throw notAllowed(source + ": no key in the set may be used for signatures");
+    }
+    return out;
   }
 
   /** The public half of every key, as compact JWKS JSON with members in alphabetical order. */
@@ -414,7 +469,7 @@ public final class KeySet {
 
   // ---- implementations ----
 
-  private record Ed25519Signer(
+  record Ed25519Signer(
       @Nullable String keyId,
       byte[] secret,
       byte[] rawPublicKey,
@@ -454,7 +509,7 @@ public final class KeySet {
             + ": an Ed25519 key signs the whole message and cannot sign a precomputed digest");
   }
 
-  private record JcaSigner(
+  record JcaSigner(
       Algorithm algorithm,
       @Nullable String keyId,
       PrivateKey key,

@@ -184,6 +184,141 @@ final class Primitives {
     }
   }
 
+  // ---- native (cosign/X.509) encodings, over a message or a precomputed digest ----
+
+  /**
+   * Verifies a signature in the algorithm's native encoding (ECDSA as strict DER, Ed25519 raw,
+   * RSA-PSS with the salt as long as the hash) over {@code input}, which is the message or, when
+   * {@code digest} is true, its {@link Algorithm#digest()}. Never throws: malformed is invalid.
+   */
+  static boolean verifyNative(
+      Algorithm alg, PublicKey key, byte[] input, boolean digest, byte[] signature) {
+    try {
+      switch (alg.keyType()) {
+        case EC -> {
+          // Strict DER first: BER variants of one signature must not verify (malleability).
+          byte[] raw = EcdsaSignatures.derToP1363(signature, alg);
+          if (!digest) {
+            return jcaVerify(alg, key, input, raw);
+          }
+          if (input.length != digestBytes(alg)) {
+            return false;
+          }
+          Signature s = Signature.getInstance("NONEwithECDSAinP1363Format");
+          s.initVerify(key);
+          s.update(input);
+          return s.verify(raw);
+        }
+        case OKP -> {
+          if (digest) {
+            return false;
+          }
+          Ed25519.PublicPoint point = ed25519Point(ed25519Raw(key));
+          return point != null && ed25519Verify(point, input, signature);
+        }
+        case RSA -> {
+          if (!digest) {
+            return jcaVerify(alg, key, input, signature);
+          }
+          if (input.length != digestBytes(alg)
+              || !(key instanceof java.security.interfaces.RSAPublicKey rsa)) {
+            return false;
+          }
+          org.bouncycastle.crypto.Digest hash = bcDigest(alg);
+          var verifier =
+              org.bouncycastle.crypto.signers.PSSSigner.createRawSigner(
+                  new org.bouncycastle.crypto.engines.RSABlindedEngine(),
+                  hash,
+                  bcDigest(alg),
+                  hash.getDigestSize(),
+                  org.bouncycastle.crypto.signers.PSSSigner.TRAILER_IMPLICIT);
+          verifier.init(
+              false,
+              new org.bouncycastle.crypto.params.RSAKeyParameters(
+                  false, rsa.getModulus(), rsa.getPublicExponent()));
+          verifier.update(input, 0, input.length);
+          return verifier.verifySignature(signature);
+        }
+        default -> {
+          return false;
+        }
+      }
+    } catch (KeyException | GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static org.bouncycastle.crypto.Digest bcDigest(Algorithm alg) {
+    return alg == Algorithm.PS256
+        ? new org.bouncycastle.crypto.digests.SHA256Digest()
+        : new org.bouncycastle.crypto.digests.SHA512Digest();
+  }
+
+  static int digestBytes(Algorithm alg) {
+    return switch (alg.digest()) {
+      case "SHA-256" -> 32;
+      case "SHA-384" -> 48;
+      default -> 64;
+    };
+  }
+
+  /** The 32-byte Ed25519 public key inside a JDK Ed25519 key's SubjectPublicKeyInfo. */
+  static byte[] ed25519Raw(PublicKey key) {
+    byte[] spki = key.getEncoded();
+    if (spki == null
+        || spki.length != ED25519_SPKI_PREFIX.length + Ed25519.PUBLIC_KEY_SIZE
+        || !MessageDigest.isEqual(
+            java.util.Arrays.copyOf(spki, ED25519_SPKI_PREFIX.length), ED25519_SPKI_PREFIX)) {
+      throw new IllegalArgumentException("not an Ed25519 public key");
+    }
+    return java.util.Arrays.copyOfRange(spki, ED25519_SPKI_PREFIX.length, spki.length);
+  }
+
+  // ---- key encodings ----
+
+  /** Decodes DER SubjectPublicKeyInfo for the key types Signet signs with. */
+  static PublicKey decodeSpki(byte[] der, String jcaKeyType) throws GeneralSecurityException {
+    return java.security.KeyFactory.getInstance(jcaKeyType)
+        .generatePublic(new java.security.spec.X509EncodedKeySpec(der));
+  }
+
+  /** Decodes an unencrypted PKCS#8 PrivateKeyInfo. */
+  static PrivateKey decodePkcs8(byte[] der, String jcaKeyType) throws GeneralSecurityException {
+    return java.security.KeyFactory.getInstance(jcaKeyType)
+        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+  }
+
+  /** The public key of an EC private key: Q = d·G, computed with BouncyCastle's curve math. */
+  static PublicKey ecPublicFromPrivate(java.security.interfaces.ECPrivateKey key, String curveName)
+      throws GeneralSecurityException {
+    var curve = org.bouncycastle.asn1.nist.NISTNamedCurves.getByName(curveName);
+    if (curve == null) {
+      throw new GeneralSecurityException("unsupported curve");
+    }
+    var q = curve.getG().multiply(key.getS()).normalize();
+    var point =
+        new java.security.spec.ECPoint(
+            q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+    return java.security.KeyFactory.getInstance("EC")
+        .generatePublic(new java.security.spec.ECPublicKeySpec(point, key.getParams()));
+  }
+
+  /** The public key of an RSA private key with CRT members. */
+  static PublicKey rsaPublicFromPrivate(java.security.interfaces.RSAPrivateCrtKey key)
+      throws GeneralSecurityException {
+    return java.security.KeyFactory.getInstance("RSA")
+        .generatePublic(
+            new java.security.spec.RSAPublicKeySpec(key.getModulus(), key.getPublicExponent()));
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK always has SHA-256", e);
+    }
+  }
+
   // ---- HMAC (verification only) ----
 
   static boolean hmacVerify(Algorithm alg, byte[] secret, byte[] message, byte[] signature) {
