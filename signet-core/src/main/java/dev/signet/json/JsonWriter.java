@@ -25,4 +25,47 @@ public final class JsonWriter {
     JsonText.writeString(out, s);
     return out.toString();
   }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /**
+   * A JSON string literal exactly as Go's {@code encoding/json} writes it: HTML-safe escapes for
+   * {@code <}, {@code >}, {@code &}, U+2028 and U+2029, and lone surrogates replaced by U+FFFD.
+   * Byte-exact output matters where Go-made bytes are signed (JWS headers, cosign payloads).
+   */
+  public static String quoteGo(String s) {
+    StringBuilder sb = new StringBuilder(s.length() + 2);
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        case '\b' -> sb.append("\\b");
+        case '\f' -> sb.append("\\f");
+        case '<', '>', '&', '\u2028', '\u2029' ->
+            sb.append("\\u").append(String.format("%04x", (int) c));
+        default -> {
+          if (c < 0x20) {
+            sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
+          } else if (Character.isSurrogate(c)
+              && !(Character.isHighSurrogate(c)
+                  && i + 1 < s.length()
+                  && Character.isLowSurrogate(s.charAt(i + 1)))
+              && !(Character.isLowSurrogate(c)
+                  && i > 0
+                  && Character.isHighSurrogate(s.charAt(i - 1)))) {
+            sb.append("\\ufffd");
+          } else {
+            sb.append(c);
+          }
+        }
+      }
+    }
+    sb.append('"');
+    return sb.toString();
+  }
 }

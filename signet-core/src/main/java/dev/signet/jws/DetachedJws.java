@@ -53,7 +53,7 @@ public final class DetachedJws {
     StringBuilder sb = new StringBuilder(48).append("{\"alg\":\"").append(alg.jwa()).append('"');
     if (kid != null) {
       sb.append(",\"kid\":");
-      goQuote(sb, kid);
+      sb.append(dev.signet.json.JsonWriter.quoteGo(kid));
     }
     return sb.append('}').toString();
   }
@@ -190,42 +190,5 @@ public final class DetachedJws {
   private static String printable(String s) {
     String cut = s.length() > 32 ? s.substring(0, 32) + "…" : s;
     return cut.replaceAll("\\p{Cntrl}", "?");
-  }
-
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-  /** Go encoding/json string quoting, including its HTML-safe escapes. */
-  private static void goQuote(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
-        case '<', '>', '&', '\u2028', '\u2029' ->
-            sb.append("\\u").append(String.format("%04x", (int) c));
-        default -> {
-          if (c < 0x20) {
-            sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-          } else if (Character.isSurrogate(c)
-              && !(Character.isHighSurrogate(c)
-                  && i + 1 < s.length()
-                  && Character.isLowSurrogate(s.charAt(i + 1)))
-              && !(Character.isLowSurrogate(c)
-                  && i > 0
-                  && Character.isHighSurrogate(s.charAt(i - 1)))) {
-            sb.append("\\ufffd");
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 }
