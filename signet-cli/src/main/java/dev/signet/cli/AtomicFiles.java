@@ -18,7 +18,7 @@ final class AtomicFiles {
 
   /** Writes {@code text}; refuses to replace an existing file. */
   static void createNew(Path target, String text, boolean secret) throws OutputException {
-    Path tmp = temp(target, text, secret);
+    Path tmp = temp(target, text.getBytes(StandardCharsets.UTF_8), secret);
     try {
       // A hard link fails if the target exists, so two writers can never clobber each other.
       Files.createLink(target, tmp);
@@ -33,11 +33,16 @@ final class AtomicFiles {
 
   /** Writes {@code text}, replacing any existing file atomically. */
   static void replace(Path target, String text) throws OutputException {
+    replace(target, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes {@code bytes}, replacing any existing file atomically. */
+  static void replace(Path target, byte[] bytes) throws OutputException {
     if (Files.isDirectory(target)) {
       // rename(2) would fail with a bare FileSystemException; say why.
       throw new OutputException(target + ": is a directory");
     }
-    Path tmp = temp(target, text, false);
+    Path tmp = temp(target, bytes, false);
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
@@ -46,7 +51,7 @@ final class AtomicFiles {
     }
   }
 
-  private static Path temp(Path target, String text, boolean secret) throws OutputException {
+  private static Path temp(Path target, byte[] content, boolean secret) throws OutputException {
     Path dir = target.toAbsolutePath().getParent();
     try {
       Path tmp =
@@ -57,7 +62,7 @@ final class AtomicFiles {
               PosixFilePermissions.asFileAttribute(
                   PosixFilePermissions.fromString(secret ? "rw-------" : "rw-r--r--")));
       try (var ch = Files.newByteChannel(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        ch.write(java.nio.ByteBuffer.wrap(content));
         if (ch instanceof java.nio.channels.FileChannel fc) {
           fc.force(true);
         }

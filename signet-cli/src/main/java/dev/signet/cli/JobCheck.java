@@ -30,6 +30,14 @@ final class JobCheck {
   String jwksFile;
 
   @Option(
+      names = "--verification-key",
+      paramLabel = "KEYREF",
+      description =
+          "Public key to trust instead of --jwks-file: a JWKS, PEM or cosign.pub file, pkcs11:,"
+              + " awskms://, gcpkms:// or hashivault:// (one key verifies kid-less signatures)")
+  String verificationKey;
+
+  @Option(
       names = "--failure-behavior",
       defaultValue = "${env:BUILDKITE_AGENT_JOB_VERIFICATION_NO_SIGNATURE_BEHAVIOR:-block}",
       description = "block (default): refuse the job; warn: print a warning and run it")
@@ -40,7 +48,7 @@ final class JobCheck {
 
   record Outcome(Job job, JobVerdict verdict) {}
 
-  Outcome verify(PrintWriter err) throws Exception {
+  Outcome verify(picocli.CommandLine.Model.CommandSpec spec, PrintWriter err) throws Exception {
     JobVerifier.FailureBehavior behavior =
         switch (failureBehavior) {
           case "block" -> JobVerifier.FailureBehavior.BLOCK;
@@ -49,12 +57,13 @@ final class JobCheck {
               throw new UsageException(
                   "--failure-behavior must be block or warn, not " + failureBehavior);
         };
-    // Required, unlike on an agent (which runs unsigned jobs unchecked when it has no key): a
-    // forgotten flag must not turn a verification command into one that passes everything.
-    if (jwksFile == null || jwksFile.isEmpty()) {
-      throw new UsageException("--jwks-file is required: the public JWKS the agent trusts");
-    }
-    VerificationKeys keys = KeyFiles.loadForVerification(jwksFile, "--jwks-file", err);
+    VerificationKeys keys =
+        KeyRefs.forVerification(
+            jwksFile,
+            spec.commandLine().getParseResult().hasMatchedOption("--jwks-file"),
+            verificationKey,
+            System.getenv(),
+            err);
     String source = InputFiles.displayName(file);
     Job job =
         JobJson.parse(

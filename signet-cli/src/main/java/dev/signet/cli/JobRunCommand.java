@@ -26,7 +26,7 @@ final class JobRunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobCheck.Outcome o = check.verify(spec.commandLine().getErr());
+    JobCheck.Outcome o = check.verify(spec, spec.commandLine().getErr());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     check.report(o, out, err);

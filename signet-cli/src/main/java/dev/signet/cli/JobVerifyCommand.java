@@ -17,7 +17,7 @@ final class JobVerifyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobCheck.Outcome o = check.verify(spec.commandLine().getErr());
+    JobCheck.Outcome o = check.verify(spec, spec.commandLine().getErr());
     check.report(o, spec.commandLine().getOut(), spec.commandLine().getErr());
     return o.verdict().mayRun() ? ExitCode.OK : ExitCode.REFUSED;
   }

@@ -1,6 +1,7 @@
 package dev.signet.cli;
 
 import dev.signet.SignetException;
+import dev.signet.artifact.ArtifactException;
 import dev.signet.input.InputException;
 import dev.signet.keys.KeyException;
 import java.io.PrintWriter;
@@ -15,6 +16,9 @@ import picocli.CommandLine.Command;
     description = "Zero-trust signing for CI/CD: signed Buildkite pipelines, verified jobs.",
     subcommands = {
       KeygenCommand.class,
+      KeyCommand.class,
+      ArtifactCommand.class,
+      ImageCommand.class,
       PipelineCommand.class,
       JobCommand.class,
       DemoCommand.class,
@@ -23,7 +27,7 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (signed, verified, the job may run)",
-      "1:refused (no signature, invalid signature, job does not match)",
+      "1:refused (no signature, invalid signature, job or artifact does not match)",
       "2:usage error or invalid input",
       "3:key cannot be loaded or is not allowed",
       "4:output cannot be written",
@@ -60,6 +64,7 @@ public final class Main {
     return switch (ex) {
       case InputException e -> ExitCode.INPUT;
       case KeyException e -> ExitCode.KEY;
+      case ArtifactException e -> e.isRefusal() ? ExitCode.REFUSED : ExitCode.INPUT;
       case OutputException e -> ExitCode.OUTPUT;
       case RefusedException e -> ExitCode.REFUSED;
       case SignetException e -> ExitCode.INPUT;

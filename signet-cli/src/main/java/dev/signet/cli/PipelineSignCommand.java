@@ -1,8 +1,10 @@
 package dev.signet.cli;
 
 import dev.signet.input.InputException;
-import dev.signet.keys.KeySet;
+import dev.signet.keys.KeyRef;
 import dev.signet.keys.Signer;
+import dev.signet.keys.SigningKey;
+import dev.signet.keys.VerifyingKey;
 import dev.signet.pipeline.Pipeline;
 import dev.signet.pipeline.PipelineWriter;
 import dev.signet.signing.PipelineSigner;
@@ -50,6 +52,32 @@ final class PipelineSignCommand implements Callable<Integer> {
   String keyId;
 
   @Option(
+      names = "--signing-key",
+      paramLabel = "KEYREF",
+      description =
+          "Key to sign with instead of --jwks-file: a JWKS (file#kid), PEM PKCS#8 or cosign.key"
+              + " file, pkcs11:, awskms://, gcpkms:// or hashivault://")
+  String signingKey;
+
+  @Option(
+      names = "--signing-aws-kms-key",
+      paramLabel = "KEY",
+      defaultValue = "${env:BUILDKITE_AGENT_AWS_KMS_KEY}",
+      description =
+          "AWS KMS key ID, ARN or alias/NAME, as buildkite-agent takes it (= --signing-key"
+              + " awskms:///KEY) [env: BUILDKITE_AGENT_AWS_KMS_KEY]")
+  String awsKmsKey;
+
+  @Option(
+      names = "--signing-gcp-kms-key",
+      paramLabel = "NAME",
+      defaultValue = "${env:BUILDKITE_AGENT_GCP_KMS_KEY}",
+      description =
+          "GCP KMS key version projects/…/cryptoKeyVersions/N (= --signing-key gcpkms://NAME)"
+              + " [env: BUILDKITE_AGENT_GCP_KMS_KEY]")
+  String gcpKmsKey;
+
+  @Option(
       names = "--repo",
       defaultValue = "${env:BUILDKITE_REPO}",
       description = "Repository URL the steps will run against (signed) [env: BUILDKITE_REPO]")
@@ -79,22 +107,18 @@ final class PipelineSignCommand implements Callable<Integer> {
     if (!format.equals("yaml") && !format.equals("json")) {
       throw new UsageException("--format must be yaml or json, not " + format);
     }
-    KeySet keys = KeyFiles.load(jwksFile, "--jwks-file");
-    Signer signer = keys.signer(keyId);
+    PrintWriter err = spec.commandLine().getErr();
+    SigningKey key = signingKey();
+    Signer signer = Signer.of(key);
     PipelineInput input = PipelineInput.read(file);
     PipelineSigner.refuseInterpolation(input.text(), input.source());
     List<Pipeline> docs = input.parseAll();
 
-    PrintWriter err = spec.commandLine().getErr();
     BiConsumer<String, byte[]> debug = null;
     if (debugSigning) {
       err.println(
           "warning: --debug-signing prints canonical payloads, which can contain secret env values");
-      for (KeySet.KeyInfo k : keys.describe()) {
-        if (signer.keyId() == null || signer.keyId().equals(k.keyId())) {
-          err.println("Public Key Thumbprint (sha256): " + k.thumbprint());
-        }
-      }
+      err.println("Public Key Thumbprint (sha256): " + thumbprint(key));
       debug =
           (path, payload) ->
               err.println(
@@ -128,6 +152,54 @@ final class PipelineSignCommand implements Callable<Integer> {
             : String.join("---\n", rendered);
     CommandOutput.write(spec, output, text);
     return ExitCode.OK;
+  }
+
+  /**
+   * The key to sign with. Explicit options must not compete; among options that only came from the
+   * environment, Buildkite's order applies: AWS KMS, then GCP KMS, then the JWKS file.
+   */
+  private SigningKey signingKey() throws Exception {
+    var parsed = spec.commandLine().getParseResult();
+    long explicit =
+        java.util.stream.Stream.of(
+                "--signing-key", "--jwks-file", "--signing-aws-kms-key", "--signing-gcp-kms-key")
+            .filter(parsed::hasMatchedOption)
+            .count();
+    if (explicit > 1) {
+      throw new UsageException(
+          "give one of --signing-key, --jwks-file, --signing-aws-kms-key, --signing-gcp-kms-key");
+    }
+    java.util.Map<String, String> env = System.getenv();
+    String aws = KeyRefs.orNull(awsKmsKey);
+    String gcp = KeyRefs.orNull(gcpKmsKey);
+    boolean jwksExplicit = parsed.hasMatchedOption("--jwks-file");
+    if (KeyRefs.orNull(signingKey) != null) {
+      return KeyRefs.signingKey(KeyRefs.parse(signingKey, "--signing-key"), env);
+    }
+    if (aws != null && (!jwksExplicit || parsed.hasMatchedOption("--signing-aws-kms-key"))) {
+      return KeyRefs.signingKey(new KeyRef.AwsKms("", aws), env);
+    }
+    if (gcp != null && (!jwksExplicit || parsed.hasMatchedOption("--signing-gcp-kms-key"))) {
+      return KeyRefs.signingKey(KeyRefs.parse("gcpkms://" + gcp, "--signing-gcp-kms-key"), env);
+    }
+    if (KeyRefs.orNull(jwksFile) == null) {
+      throw new UsageException(
+          "a signing key is required: --jwks-file, --signing-key, --signing-aws-kms-key or"
+              + " --signing-gcp-kms-key");
+    }
+    return KeyFiles.load(jwksFile, "--jwks-file").signingKey(KeyRefs.orNull(keyId));
+  }
+
+  /**
+   * What buildkite-agent logs as the key's thumbprint: RFC 7638 for a JWK (hex), SHA-256 of the DER
+   * public key for keys without a JWK (KMS).
+   */
+  private static String thumbprint(SigningKey key) throws Exception {
+    VerifyingKey pub = VerifyingKey.of(key);
+    if (key.keyId() != null) {
+      return HexFormat.of().formatHex(java.util.Base64.getUrlDecoder().decode(pub.thumbprint()));
+    }
+    return sha256(pub.spki());
   }
 
   private static String sha256(byte[] data) {

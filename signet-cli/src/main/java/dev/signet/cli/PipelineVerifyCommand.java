@@ -39,6 +39,14 @@ final class PipelineVerifyCommand implements Callable<Integer> {
   String jwksFile;
 
   @Option(
+      names = "--verification-key",
+      paramLabel = "KEYREF",
+      description =
+          "Public key to trust instead of --jwks-file: a JWKS, PEM or cosign.pub file, pkcs11:,"
+              + " awskms://, gcpkms:// or hashivault:// (one key verifies kid-less signatures)")
+  String verificationKey;
+
+  @Option(
       names = "--repo",
       defaultValue = "${env:BUILDKITE_REPO}",
       description = "Repository URL the pipeline runs against [env: BUILDKITE_REPO]")
@@ -55,7 +63,12 @@ final class PipelineVerifyCommand implements Callable<Integer> {
       throw new UsageException("--repo is required: the repository URL is part of every signature");
     }
     VerificationKeys keys =
-        KeyFiles.loadForVerification(jwksFile, "--jwks-file", spec.commandLine().getErr());
+        KeyRefs.forVerification(
+            jwksFile,
+            spec.commandLine().getParseResult().hasMatchedOption("--jwks-file"),
+            verificationKey,
+            System.getenv(),
+            spec.commandLine().getErr());
     PipelineInput input = PipelineInput.read(file);
     List<Pipeline> docs = input.parseAll();
     PrintWriter out = spec.commandLine().getOut();

@@ -276,7 +276,8 @@ class JobVerifyCommandTest {
       Cli r = Cli.run(args.toArray(String[]::new));
       assertThat(r.exitCode()).isEqualTo(ExitCode.INPUT);
       assertThat(r.err())
-          .isEqualTo("signet: --jwks-file is required: the public JWKS the agent trusts\n");
+          .isEqualTo(
+              "signet: --jwks-file or --verification-key is required: the public keys the agent trusts\n");
       return;
     }
     Cli r = Cli.run(args.toArray(String[]::new));

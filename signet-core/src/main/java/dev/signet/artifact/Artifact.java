@@ -31,6 +31,29 @@ public sealed interface Artifact {
     return new DigestOnly(digest);
   }
 
+  /** Bytes already in memory, such as an image signature payload fetched from a registry. */
+  static Artifact inMemory(String name, byte[] content) {
+    return new InMemory(name, content.clone());
+  }
+
+  /** Bytes in memory. */
+  record InMemory(String name, byte[] content) implements Artifact {
+    @Override
+    public Digest digest(HashAlgorithm alg) {
+      return Digest.of(alg, content, 0, content.length);
+    }
+
+    @Override
+    public byte[] bytes() {
+      return content.clone();
+    }
+
+    @Override
+    public byte[] content() {
+      return content.clone();
+    }
+  }
+
   /** A file on disk. Not thread-safe: one verification at a time. */
   final class File implements Artifact {
     private final Path path;

@@ -162,8 +162,16 @@ public final class VerifyingKey {
    * ID, or the {@link #thumbprint()} for keys without one.
    */
   public String toJwks() {
-    JWK jwk = toJwk(keyId == null ? thumbprint() : keyId);
-    return JwkJson.set(List.of(JwkJson.sorted(jwk.toJSONObject())));
+    return toJwks(List.of(this));
+  }
+
+  /** Several keys as one public JWKS, each as {@link #toJwks()} writes it. */
+  public static String toJwks(List<VerifyingKey> keys) {
+    List<dev.signet.json.JsonValue> out = new java.util.ArrayList<>();
+    for (VerifyingKey k : keys) {
+      out.add(JwkJson.sorted(k.toJwk(k.keyId == null ? k.thumbprint() : k.keyId).toJSONObject()));
+    }
+    return JwkJson.set(out);
   }
 
   private JWK toJwk(@Nullable String kid) {

@@ -1,0 +1,317 @@
+package dev.signet.cli;
+
+import dev.signet.input.InputException;
+import dev.signet.input.InputFiles;
+import dev.signet.keys.Algorithm;
+import dev.signet.keys.KeyException;
+import dev.signet.keys.KeyRef;
+import dev.signet.keys.KeySet;
+import dev.signet.keys.Pem;
+import dev.signet.keys.SigningKey;
+import dev.signet.keys.SigningKeys;
+import dev.signet.keys.VerificationKeys;
+import dev.signet.keys.Verifier;
+import dev.signet.keys.VerifyingKey;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns a key reference ({@code --signing-key}, {@code --verification-key}, {@code --key}) into a
+ * key. Files are recognised by content: JWKS JSON, PEM {@code PUBLIC KEY} (cosign.pub), PEM {@code
+ * PRIVATE KEY} (PKCS#8) and cosign.key; the other schemes go to their backend, one method each.
+ * Every failure is a {@link KeyException} naming the reference, never its secrets.
+ */
+final class KeyRefs {
+  /** Key files are small; a megabyte is generous even for a large rotation set. */
+  static final int MAX_KEY_FILE_BYTES = 1 << 20;
+
+  /** Where cosign.key passwords come from, in order (cosign reads the first). */
+  static final List<String> PASSWORD_ENV = List.of("COSIGN_PASSWORD", "SIGNET_KEY_PASSWORD");
+
+  private KeyRefs() {}
+
+  static KeyRef parse(String ref, String flag) throws KeyException {
+    if (ref == null || ref.isEmpty()) {
+      throw new KeyException(KeyException.Reason.UNREADABLE, flag + " is empty");
+    }
+    return KeyRef.parse(ref);
+  }
+
+  // ---- signing ----
+
+  /** The private key {@code ref} names, ready to sign. */
+  static SigningKey signingKey(KeyRef ref, Map<String, String> env) throws KeyException {
+    return switch (ref) {
+      case KeyRef.File f -> fileSigningKey(f, env);
+      case KeyRef.Pkcs11 p -> pkcs11(p, env);
+      case KeyRef.AwsKms a -> awsKms(a, env);
+      case KeyRef.GcpKms g -> gcpKms(g, env);
+      case KeyRef.Vault v -> vault(v, env);
+      case KeyRef.Service s -> service(s);
+    };
+  }
+
+  private static SigningKey fileSigningKey(KeyRef.File f, Map<String, String> env)
+      throws KeyException {
+    String path = f.path().toString();
+    String text = read(f);
+    if (isJson(text)) {
+      return KeySet.parse(text, path).signingKey(f.keyId());
+    }
+    String label = pemLabel(text, path);
+    noKid(f, label);
+    return switch (label) {
+      case "PRIVATE KEY" -> SigningKeys.fromPem(text, "file:" + path);
+      case "PUBLIC KEY" ->
+          throw new KeyException(
+              KeyException.Reason.NOT_ALLOWED,
+              path + " is a public key; signing needs the private key");
+      case "ENCRYPTED SIGSTORE PRIVATE KEY", "ENCRYPTED COSIGN PRIVATE KEY" ->
+          cosignKey(f, text, env);
+      default -> throw unsupportedPem(path, label);
+    };
+  }
+
+  // ---- verification ----
+
+  /**
+   * The keys a JWS signature (pipeline step, job) is checked against. A JWKS selects by kid as
+   * Buildkite does; a single key (PEM, cosign, HSM, KMS) also verifies kid-less headers, which is
+   * what KMS-signed pipelines carry.
+   */
+  static VerificationKeys verificationKeys(KeyRef ref, Map<String, String> env, PrintWriter err)
+      throws KeyException {
+    if (ref instanceof KeyRef.File f && isJson(read(f))) {
+      KeySet set = KeySet.parse(read(f), f.path().toString());
+      warnIfPrivate(set, f.path().toString(), err);
+      VerificationKeys all = set.verificationKeys();
+      return f.keyId() == null ? all : onlyKid(all, f.keyId());
+    }
+    List<VerifyingKey> keys = publicKeys(ref, env, err);
+    return keys.getFirst().asVerificationKeys();
+  }
+
+  /**
+   * The public keys {@code ref} names, for artifact verification and {@code key public}: every
+   * signature key of a JWKS (or the {@code #kid} one), or the public half of any other key.
+   */
+  static List<VerifyingKey> publicKeys(KeyRef ref, Map<String, String> env, PrintWriter err)
+      throws KeyException {
+    if (!(ref instanceof KeyRef.File f)) {
+      return List.of(VerifyingKey.of(signingKey(ref, env)));
+    }
+    String path = f.path().toString();
+    String text = read(f);
+    if (isJson(text)) {
+      KeySet set = KeySet.parse(text, path);
+      warnIfPrivate(set, path, err);
+      List<VerifyingKey> keys = set.verifyingKeys();
+      if (f.keyId() == null) {
+        return keys;
+      }
+      List<VerifyingKey> one = keys.stream().filter(k -> f.keyId().equals(k.keyId())).toList();
+      if (one.isEmpty()) {
+        throw new KeyException(
+            KeyException.Reason.NOT_FOUND, path + ": no key has kid \"" + f.keyId() + "\"");
+      }
+      return one;
+    }
+    String label = pemLabel(text, path);
+    noKid(f, label);
+    return switch (label) {
+      case "PUBLIC KEY" -> List.of(VerifyingKey.fromPem(text, path));
+      case "PRIVATE KEY", "ENCRYPTED SIGSTORE PRIVATE KEY", "ENCRYPTED COSIGN PRIVATE KEY" -> {
+        warnPrivate(path, err);
+        yield List.of(VerifyingKey.of(fileSigningKey(f, env)));
+      }
+      default -> throw unsupportedPem(path, label);
+    };
+  }
+
+  /**
+   * The verification keys of a command that takes {@code --jwks-file} (Buildkite's flag) and {@code
+   * --verification-key}: exactly one is required. A {@code --jwks-file} that only came from the
+   * environment yields to an explicit {@code --verification-key}.
+   */
+  static VerificationKeys forVerification(
+      @Nullable String jwksFile,
+      boolean jwksExplicit,
+      @Nullable String verificationKey,
+      Map<String, String> env,
+      PrintWriter err)
+      throws KeyException, UsageException {
+    jwksFile = orNull(jwksFile);
+    verificationKey = orNull(verificationKey);
+    if (jwksFile != null && verificationKey != null) {
+      if (jwksExplicit) {
+        throw new UsageException("give --jwks-file or --verification-key, not both");
+      }
+      jwksFile = null;
+    }
+    if (verificationKey != null) {
+      return verificationKeys(parse(verificationKey, "--verification-key"), env, err);
+    }
+    if (jwksFile == null) {
+      // Required, unlike on an agent (which runs unsigned jobs unchecked when it has no key): a
+      // forgotten flag must not turn a verification command into one that passes everything.
+      throw new UsageException(
+          "--jwks-file or --verification-key is required: the public keys the agent trusts");
+    }
+    return KeyFiles.loadForVerification(jwksFile, "--jwks-file", err);
+  }
+
+  // ---- backends: one method each, so wiring a module in is a one-line change ----
+
+  /**
+   * cosign.key: scrypt + NaCl secretbox over PKCS#8, password from {@link #PASSWORD_ENV}.
+   *
+   * <p>TODO(cosign): wire {@code dev.signet.keys.CosignKeyFile} (branch {@code cosign}) here:
+   * decrypt with the first of {@link #PASSWORD_ENV} that is set, then {@link
+   * SigningKeys#fromPkcs8}.
+   */
+  static SigningKey cosignKey(KeyRef.File f, String text, Map<String, String> env)
+      throws KeyException {
+    throw new KeyException(
+        KeyException.Reason.UNAVAILABLE,
+        f.path() + ": cosign.key support is not built yet; export the key as PKCS#8 PEM");
+  }
+
+  /** TODO(pkcs11): {@code Pkcs11Keys.open(ref, env)} from signet-keys-pkcs11. */
+  static SigningKey pkcs11(KeyRef.Pkcs11 ref, Map<String, String> env) throws KeyException {
+    throw notBuilt(ref, "PKCS#11 keys", "signet-keys-pkcs11");
+  }
+
+  /** TODO(kms): {@code AwsKmsKeys.open(ref, env)} from signet-keys-kms. */
+  static SigningKey awsKms(KeyRef.AwsKms ref, Map<String, String> env) throws KeyException {
+    throw notBuilt(ref, "AWS KMS keys", "signet-keys-kms");
+  }
+
+  /** TODO(kms): {@code GcpKmsKeys.open(ref, env)} from signet-keys-kms. */
+  static SigningKey gcpKms(KeyRef.GcpKms ref, Map<String, String> env) throws KeyException {
+    throw notBuilt(ref, "Google Cloud KMS keys", "signet-keys-kms");
+  }
+
+  /** TODO(kms): {@code VaultKeys.open(ref, env)} from signet-keys-kms. */
+  static SigningKey vault(KeyRef.Vault ref, Map<String, String> env) throws KeyException {
+    throw notBuilt(ref, "Vault/OpenBao transit keys", "signet-keys-kms");
+  }
+
+  static SigningKey service(KeyRef.Service ref) throws KeyException {
+    throw new KeyException(
+        KeyException.Reason.UNAVAILABLE,
+        ref.display()
+            + ": keys held by the Signet signing service are a later feature of Signet; use a key"
+            + " file, pkcs11:, awskms://, gcpkms:// or hashivault:// for now");
+  }
+
+  private static KeyException notBuilt(KeyRef ref, String what, String module) {
+    return new KeyException(
+        KeyException.Reason.UNAVAILABLE,
+        ref.display() + ": " + what + " are not built yet (module " + module + ")");
+  }
+
+  // ---- helpers ----
+
+  private static String read(KeyRef.File f) throws KeyException {
+    try {
+      return InputFiles.readText(f.path().toString(), MAX_KEY_FILE_BYTES);
+    } catch (InputException e) {
+      throw new KeyException(KeyException.Reason.UNREADABLE, e.getMessage(), e);
+    }
+  }
+
+  private static boolean isJson(String text) {
+    return text.stripLeading().startsWith("{");
+  }
+
+  private static String pemLabel(String text, String path) throws KeyException {
+    String label = Pem.firstLabel(text);
+    if (label == null) {
+      throw new KeyException(
+          KeyException.Reason.MALFORMED,
+          path + ": not a key file: expected a JWKS (JSON) or a PEM key (\"-----BEGIN …\")");
+    }
+    return label;
+  }
+
+  private static void noKid(KeyRef.File f, String label) throws KeyException {
+    if (f.keyId() != null) {
+      throw new KeyException(
+          KeyException.Reason.MALFORMED,
+          f.path()
+              + ": a PEM file ("
+              + label
+              + ") holds one key without a key ID; drop \"#"
+              + f.keyId()
+              + "\"");
+    }
+  }
+
+  private static KeyException unsupportedPem(String path, String label) {
+    String hint =
+        switch (label) {
+          case "EC PRIVATE KEY", "RSA PRIVATE KEY" ->
+              "; convert it to PKCS#8 with openssl pkcs8 -topk8 -nocrypt";
+          case "ENCRYPTED PRIVATE KEY" ->
+              "; encrypted PKCS#8 is not supported, use a cosign.key or an unencrypted PKCS#8 file"
+                  + " kept secret";
+          case "CERTIFICATE" -> "; give the public key (openssl x509 -pubkey -noout)";
+          default -> "";
+        };
+    return new KeyException(
+        KeyException.Reason.MALFORMED, path + ": unsupported PEM block \"" + label + "\"" + hint);
+  }
+
+  private static VerificationKeys onlyKid(VerificationKeys all, String kid) {
+    return new VerificationKeys() {
+      @Override
+      public Verifier select(Algorithm alg, @Nullable String headerKid) throws KeyException {
+        if (!kid.equals(headerKid)) {
+          throw new KeyException(
+              KeyException.Reason.NOT_FOUND,
+              "the signature is not by key \""
+                  + kid
+                  + "\", the only one trusted in "
+                  + all.source());
+        }
+        return all.select(alg, headerKid);
+      }
+
+      @Override
+      public String source() {
+        return all.source();
+      }
+    };
+  }
+
+  /**
+   * Private members are not needed to verify, but a machine that only verifies should not hold them
+   * at all — anyone who reads the file there can sign — so their presence earns a warning.
+   */
+  private static void warnIfPrivate(KeySet set, String path, PrintWriter err) {
+    if (set.describe().stream().anyMatch(KeySet.KeyInfo::isPrivate)) {
+      err.println(
+          "signet: warning: "
+              + path
+              + " holds private key material; verification needs only the public keys"
+              + " (the -public.json file), and whoever can read this file can sign");
+      err.flush();
+    }
+  }
+
+  private static void warnPrivate(String path, PrintWriter err) {
+    err.println(
+        "signet: warning: "
+            + path
+            + " is a private key; verification needs only the public key (signet key public),"
+            + " and whoever can read this file can sign");
+    err.flush();
+  }
+
+  /** {@code ref} as given, or null. */
+  static @Nullable String orNull(@Nullable String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+}
