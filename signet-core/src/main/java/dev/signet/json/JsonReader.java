@@ -146,6 +146,11 @@ public final class JsonReader {
     // Jackson quotes the offending token ("Unrecognized token 'abc…'"), which may be an unquoted
     // private key member or env value: keep the message, drop the quoted input text.
     line = QUOTED_INPUT.matcher(line).replaceAll("");
+    // Jackson appends where a structure started, in its own configuration vocabulary.
+    int marker = line.indexOf(" (start marker at ");
+    if (marker > 0) {
+      line = line.substring(0, marker);
+    }
     return line.length() > 200 ? line.substring(0, 200) + "…" : line;
   }
 }
