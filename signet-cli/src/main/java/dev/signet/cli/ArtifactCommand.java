@@ -197,7 +197,7 @@ final class ArtifactCommand {
         throws ArtifactException, OutputException {
       // Build everything first: a refused bundle must not leave a lone .sig behind.
       String bundleJson = bundle == null ? null : sig.toBundle().toJson();
-      if (bundleJson != null) {
+      if (bundle != null && bundleJson != null) {
         AtomicFiles.replace(bundle, bundleJson);
       }
       if (signature != null) {

@@ -2,17 +2,19 @@ package dev.signet.cli;
 
 import dev.signet.input.InputException;
 import dev.signet.input.InputFiles;
+import dev.signet.input.InputLimits;
 import dev.signet.keys.Algorithm;
+import dev.signet.keys.CosignKeyFile;
 import dev.signet.keys.KeyException;
 import dev.signet.keys.KeyRef;
 import dev.signet.keys.KeySet;
-import dev.signet.keys.Pem;
+import dev.signet.keys.PemKeys;
 import dev.signet.keys.SigningKey;
-import dev.signet.keys.SigningKeys;
 import dev.signet.keys.VerificationKeys;
 import dev.signet.keys.Verifier;
 import dev.signet.keys.VerifyingKey;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -24,11 +26,6 @@ import org.jspecify.annotations.Nullable;
  * Every failure is a {@link KeyException} naming the reference, never its secrets.
  */
 final class KeyRefs {
-  /** Key files are small; a megabyte is generous even for a large rotation set. */
-  static final int MAX_KEY_FILE_BYTES = 1 << 20;
-
-  /** Where cosign.key passwords come from, in order (cosign reads the first). */
-  static final List<String> PASSWORD_ENV = List.of("COSIGN_PASSWORD", "SIGNET_KEY_PASSWORD");
 
   private KeyRefs() {}
 
@@ -60,18 +57,16 @@ final class KeyRefs {
     if (isJson(text)) {
       return KeySet.parse(text, path).signingKey(f.keyId());
     }
-    String label = pemLabel(text, path);
-    noKid(f, label);
-    return switch (label) {
-      case "PRIVATE KEY" -> SigningKeys.fromPem(text, "file:" + path);
-      case "PUBLIC KEY" ->
-          throw new KeyException(
-              KeyException.Reason.NOT_ALLOWED,
-              path + " is a public key; signing needs the private key");
-      case "ENCRYPTED SIGSTORE PRIVATE KEY", "ENCRYPTED COSIGN PRIVATE KEY" ->
-          cosignKey(f, text, env);
-      default -> throw unsupportedPem(path, label);
-    };
+    noKid(f, text, path);
+    if (CosignKeyFile.isEncrypted(text)) {
+      return cosignKey(f, text, env);
+    }
+    if (!isPrivatePem(text)) {
+      throw new KeyException(
+          KeyException.Reason.NOT_ALLOWED,
+          path + " is a public key (or not a key); signing needs the private key");
+    }
+    return PemKeys.readPrivateKey(text, path, null);
   }
 
   // ---- verification ----
@@ -118,16 +113,12 @@ final class KeyRefs {
       }
       return one;
     }
-    String label = pemLabel(text, path);
-    noKid(f, label);
-    return switch (label) {
-      case "PUBLIC KEY" -> List.of(VerifyingKey.fromPem(text, path));
-      case "PRIVATE KEY", "ENCRYPTED SIGSTORE PRIVATE KEY", "ENCRYPTED COSIGN PRIVATE KEY" -> {
-        warnPrivate(path, err);
-        yield List.of(VerifyingKey.of(fileSigningKey(f, env)));
-      }
-      default -> throw unsupportedPem(path, label);
-    };
+    noKid(f, text, path);
+    if (CosignKeyFile.isEncrypted(text) || isPrivatePem(text)) {
+      warnPrivate(path, err);
+      return List.of(VerifyingKey.of(fileSigningKey(f, env)));
+    }
+    return List.of(VerifyingKey.fromPem(text, path));
   }
 
   /**
@@ -165,39 +156,45 @@ final class KeyRefs {
   // ---- backends: one method each, so wiring a module in is a one-line change ----
 
   /**
-   * cosign.key: scrypt + NaCl secretbox over PKCS#8, password from {@link #PASSWORD_ENV}.
-   *
-   * <p>TODO(cosign): wire {@code dev.signet.keys.CosignKeyFile} (branch {@code cosign}) here:
-   * decrypt with the first of {@link #PASSWORD_ENV} that is set, then {@link
-   * SigningKeys#fromPkcs8}.
+   * cosign.key: scrypt + NaCl secretbox over PKCS#8; the password comes from {@code
+   * SIGNET_KEY_PASSWORD} or {@code COSIGN_PASSWORD}, else a terminal prompt ({@link KeyPasswords}).
    */
   static SigningKey cosignKey(KeyRef.File f, String text, Map<String, String> env)
       throws KeyException {
-    throw new KeyException(
-        KeyException.Reason.UNAVAILABLE,
-        f.path() + ": cosign.key support is not built yet; export the key as PKCS#8 PEM");
+    String path = f.path().toString();
+    char[] password = KeyPasswords.forReading(path);
+    try {
+      return CosignKeyFile.decrypt(text, password, path, null);
+    } finally {
+      Arrays.fill(password, '\0');
+    }
   }
 
   /** TODO(pkcs11): {@code Pkcs11Keys.open(ref, env)} from signet-keys-pkcs11. */
+  @SuppressWarnings("DoNotCallSuggester") // until the backend module is wired in
   static SigningKey pkcs11(KeyRef.Pkcs11 ref, Map<String, String> env) throws KeyException {
     throw notBuilt(ref, "PKCS#11 keys", "signet-keys-pkcs11");
   }
 
   /** TODO(kms): {@code AwsKmsKeys.open(ref, env)} from signet-keys-kms. */
+  @SuppressWarnings("DoNotCallSuggester") // until the backend module is wired in
   static SigningKey awsKms(KeyRef.AwsKms ref, Map<String, String> env) throws KeyException {
     throw notBuilt(ref, "AWS KMS keys", "signet-keys-kms");
   }
 
   /** TODO(kms): {@code GcpKmsKeys.open(ref, env)} from signet-keys-kms. */
+  @SuppressWarnings("DoNotCallSuggester") // until the backend module is wired in
   static SigningKey gcpKms(KeyRef.GcpKms ref, Map<String, String> env) throws KeyException {
     throw notBuilt(ref, "Google Cloud KMS keys", "signet-keys-kms");
   }
 
   /** TODO(kms): {@code VaultKeys.open(ref, env)} from signet-keys-kms. */
+  @SuppressWarnings("DoNotCallSuggester") // until the backend module is wired in
   static SigningKey vault(KeyRef.Vault ref, Map<String, String> env) throws KeyException {
     throw notBuilt(ref, "Vault/OpenBao transit keys", "signet-keys-kms");
   }
 
+  @SuppressWarnings("DoNotCallSuggester") // until the signing service exists
   static SigningKey service(KeyRef.Service ref) throws KeyException {
     throw new KeyException(
         KeyException.Reason.UNAVAILABLE,
@@ -216,7 +213,7 @@ final class KeyRefs {
 
   private static String read(KeyRef.File f) throws KeyException {
     try {
-      return InputFiles.readText(f.path().toString(), MAX_KEY_FILE_BYTES);
+      return InputFiles.readText(f.path().toString(), InputLimits.MAX_KEY_FILE_BYTES);
     } catch (InputException e) {
       throw new KeyException(KeyException.Reason.UNREADABLE, e.getMessage(), e);
     }
@@ -226,42 +223,22 @@ final class KeyRefs {
     return text.stripLeading().startsWith("{");
   }
 
-  private static String pemLabel(String text, String path) throws KeyException {
-    String label = Pem.firstLabel(text);
-    if (label == null) {
+  /** A PEM private key of any form PemKeys reads; its own errors name what else it might be. */
+  private static boolean isPrivatePem(String text) {
+    return text.contains("PRIVATE KEY-----");
+  }
+
+  private static void noKid(KeyRef.File f, String text, String path) throws KeyException {
+    if (!text.stripLeading().startsWith("-----BEGIN ")) {
       throw new KeyException(
           KeyException.Reason.MALFORMED,
           path + ": not a key file: expected a JWKS (JSON) or a PEM key (\"-----BEGIN …\")");
     }
-    return label;
-  }
-
-  private static void noKid(KeyRef.File f, String label) throws KeyException {
     if (f.keyId() != null) {
       throw new KeyException(
           KeyException.Reason.MALFORMED,
-          f.path()
-              + ": a PEM file ("
-              + label
-              + ") holds one key without a key ID; drop \"#"
-              + f.keyId()
-              + "\"");
+          f.display() + ": a key ID (#" + f.keyId() + ") selects a key in a JWKS, not in a PEM");
     }
-  }
-
-  private static KeyException unsupportedPem(String path, String label) {
-    String hint =
-        switch (label) {
-          case "EC PRIVATE KEY", "RSA PRIVATE KEY" ->
-              "; convert it to PKCS#8 with openssl pkcs8 -topk8 -nocrypt";
-          case "ENCRYPTED PRIVATE KEY" ->
-              "; encrypted PKCS#8 is not supported, use a cosign.key or an unencrypted PKCS#8 file"
-                  + " kept secret";
-          case "CERTIFICATE" -> "; give the public key (openssl x509 -pubkey -noout)";
-          default -> "";
-        };
-    return new KeyException(
-        KeyException.Reason.MALFORMED, path + ": unsupported PEM block \"" + label + "\"" + hint);
   }
 
   private static VerificationKeys onlyKid(VerificationKeys all, String kid) {

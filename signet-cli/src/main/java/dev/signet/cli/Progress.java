@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A one-line progress bar on stderr while many files are hashed, drawn only when stderr is a
@@ -21,7 +22,7 @@ final class Progress {
   private final LongAdder bytes = new LongAdder();
   private final AtomicInteger done = new AtomicInteger();
   private final long started = System.nanoTime();
-  private final Thread painter;
+  private final @Nullable Thread painter;
 
   private Progress(PrintWriter err, int files, long total, boolean draw) {
     this.err = err;

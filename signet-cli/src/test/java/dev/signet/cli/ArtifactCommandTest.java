@@ -398,7 +398,8 @@ class ArtifactCommandTest {
       {"garbage", "bad.json: line 1, column"},
       {good.replace("v0.3", "v9.9"), "mediaType: unsupported bundle media type"},
       {
-        "{\"mediaType\":\"" + "x".repeat(2 << 20) + "\"}", "larger than the input limit of 1024 KiB"
+        "{\"mediaType\":\"" + "x".repeat(17 << 20) + "\"}",
+        "larger than the input limit of 16384 KiB"
       },
     };
     for (String[] c : cases) {

@@ -236,33 +236,121 @@ class KeyRefsCommandTest {
 
   @Test
   void unsupportedKeyFilesAreOneLineKeyErrors() throws Exception {
-    Path ec = opensslKey("sec1.pem", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256");
-    Tools.Result r = Tools.openssl(dir, "ec", "-in", ec.toString(), "-out", "traditional.pem");
-    assertThat(r.exit()).isZero();
+    Path ec = opensslKey("k.pem", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256");
+    Tools.Result r =
+        Tools.openssl(
+            dir,
+            "pkcs8",
+            "-topk8",
+            "-in",
+            ec.toString(),
+            "-out",
+            "encrypted.pem",
+            "-passout",
+            "pass:x");
+    assertThat(r.exit()).as(r.stderr()).isZero();
     Path cosign =
         Fixtures.write(
             dir,
             "cosign.key",
-            "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJrZGYiOnt9fQ==\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n");
+            "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\neyJrZGYiOnt9fQ==\n"
+                + "-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n");
     Path junk = Fixtures.write(dir, "junk.txt", "hello");
     Path pub = publicPem(ec);
     String[][] cases = {
-      {dir.resolve("traditional.pem").toString(), "openssl pkcs8 -topk8 -nocrypt"},
-      {cosign.toString(), "cosign.key support is not built yet"},
+      {dir.resolve("encrypted.pem").toString(), "password-encrypted PKCS#8"},
+      {cosign.toString(), "needs a password"},
       {junk.toString(), "not a key file"},
-      {pub.toString(), "is a public key; signing needs the private key"},
-      {"file:" + pub + "#kid", "holds one key without a key ID"},
+      {pub.toString(), "is a public key (or not a key); signing needs the private key"},
+      {"file:" + pub + "#kid", "selects a key in a JWKS, not in a PEM"},
       {dir.resolve("missing.pem").toString(), "no such file"},
     };
     Path in = Fixtures.write(dir, "pipeline.yml", Fixtures.PIPELINE);
-    for (String[] c : cases) {
+    KeyPasswords.env = name -> null;
+    try {
+      for (String[] c : cases) {
+        Cli s =
+            Cli.run(
+                "pipeline", "sign", in.toString(), "--signing-key", c[0], "--repo", Fixtures.REPO);
+        assertThat(s.exitCode()).as(s.err()).isEqualTo(ExitCode.KEY);
+        assertThat(s.errLines()).hasSize(1);
+        assertThat(s.err()).contains(c[1]);
+        Fixtures.assertNoStackTrace(s.err());
+      }
+    } finally {
+      KeyPasswords.env = System::getenv;
+    }
+  }
+
+  @Test
+  void cosignKeysSignPipelinesAndArtifacts() throws Exception {
+    Fixtures.Keys k = Fixtures.keygen(dir, "rel", "ES256");
+    KeyPasswords.env = name -> name.equals("COSIGN_PASSWORD") ? "correct horse" : null;
+    try {
+      Path prefix = dir.resolve("cosign");
+      Cli e =
+          Cli.run(
+              "key",
+              "export-cosign",
+              "--jwks-file",
+              k.privateJwks().toString(),
+              "--output-key-prefix",
+              prefix.toString());
+      assertThat(e.exitCode()).as(e.err()).isZero();
+      Path cosignKey = dir.resolve("cosign.key");
+      Path cosignPub = dir.resolve("cosign.pub");
+      // A pipeline signed with cosign.key verifies with cosign.pub (kid-less) ...
+      Path in = Fixtures.write(dir, "pipeline.yml", Fixtures.PIPELINE);
+      Path signed = dir.resolve("signed.yml");
       Cli s =
           Cli.run(
-              "pipeline", "sign", in.toString(), "--signing-key", c[0], "--repo", Fixtures.REPO);
-      assertThat(s.exitCode()).as(s.err()).isEqualTo(ExitCode.KEY);
-      assertThat(s.errLines()).hasSize(1);
-      assertThat(s.err()).contains(c[1]);
-      Fixtures.assertNoStackTrace(s.err());
+              "pipeline",
+              "sign",
+              in.toString(),
+              "--signing-key",
+              cosignKey.toString(),
+              "--repo",
+              Fixtures.REPO,
+              "--output",
+              signed.toString());
+      assertThat(s.exitCode()).as(s.err()).isZero();
+      Path job = Fixtures.jobs(dir, signed).getFirst();
+      assertThat(
+              Cli.run("job", "verify", job.toString(), "--verification-key", cosignPub.toString())
+                  .exitCode())
+          .isZero();
+      // ... and an artifact signed with it verifies with cosign.pub and with the JWKS.
+      Path art = Fixtures.write(dir, "a.txt", "artifact");
+      Path bundle = dir.resolve("a.txt.sigstore.json");
+      assertThat(
+              Cli.run(
+                      "artifact",
+                      "sign",
+                      art.toString(),
+                      "--key",
+                      cosignKey.toString(),
+                      "--bundle",
+                      bundle.toString())
+                  .exitCode())
+          .isZero();
+      for (Path trusted : List.of(cosignPub, k.publicJwks())) {
+        Cli v =
+            Cli.run(
+                "artifact",
+                "verify",
+                art.toString(),
+                "--key",
+                trusted.toString(),
+                "--bundle",
+                bundle.toString());
+        assertThat(v.exitCode()).as(v.err()).isZero();
+      }
+      KeyPasswords.env = name -> name.equals("COSIGN_PASSWORD") ? "wrong" : null;
+      Cli wrong = Cli.run("artifact", "sign", art.toString(), "--key", cosignKey.toString());
+      assertThat(wrong.exitCode()).isEqualTo(ExitCode.KEY);
+      assertThat(wrong.err()).contains("wrong password").doesNotContain("wrong\n");
+    } finally {
+      KeyPasswords.env = System::getenv;
     }
   }
 }

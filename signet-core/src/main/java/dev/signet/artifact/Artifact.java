@@ -37,6 +37,7 @@ public sealed interface Artifact {
   }
 
   /** Bytes in memory. */
+  @SuppressWarnings("ArrayRecordComponent") // copied in and out: immutable
   record InMemory(String name, byte[] content) implements Artifact {
     @Override
     public Digest digest(HashAlgorithm alg) {

@@ -3,7 +3,6 @@ package dev.signet.artifact;
 import dev.signet.input.InputException;
 import dev.signet.keys.VerifyingKey;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -40,7 +39,7 @@ public final class ArtifactVerifier {
         if (l.claimedKey() != null) {
           candidates = new ArrayList<>();
           for (VerifyingKey k : keys) {
-            if (Arrays.equals(k.spki(), l.claimedKey())) {
+            if (java.security.MessageDigest.isEqual(k.spki(), l.claimedKey())) {
               candidates.add(k);
             }
           }

@@ -8,7 +8,6 @@ import dev.signet.json.JsonObject;
 import dev.signet.json.JsonReader;
 import dev.signet.json.JsonString;
 import dev.signet.json.JsonValue;
-import dev.signet.keys.Pem;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
@@ -171,29 +170,11 @@ final class BundleReader {
         throw new InputException(source, "cert", "is neither PEM nor base64 of PEM");
       }
     }
-    Pem.Block block;
     try {
-      block = Pem.read(pem, source + ": cert");
+      return dev.signet.keys.VerifyingKey.spkiOfPem(pem, source + ": cert");
     } catch (dev.signet.keys.KeyException e) {
-      throw new InputException(source, "cert", "is not a PEM block: " + e.getMessage());
+      throw new InputException(source, "cert", "is not a PEM key or certificate");
     }
-    return switch (block.label()) {
-      case "PUBLIC KEY" -> block.der();
-      case "CERTIFICATE" -> {
-        try {
-          yield org.bouncycastle.asn1.x509.Certificate.getInstance(block.der())
-              .getSubjectPublicKeyInfo()
-              .getEncoded("DER");
-        } catch (java.io.IOException | RuntimeException e) {
-          throw new InputException(source, "cert", "is not a DER X.509 certificate");
-        }
-      }
-      default ->
-          throw new InputException(
-              source,
-              "cert",
-              "holds a \"" + block.label() + "\" PEM block, not a key or certificate");
-    };
   }
 
   private static void only(JsonObject o, String source, String path, Set<String> known)

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The OCI image cosign stores an image's signatures in, under the tag {@code sha256-<hex>.sig}
@@ -50,12 +51,13 @@ public final class SignatureImage {
     }
 
     /** The base64 signature annotation, or null. */
-    public String signature() {
+    public @Nullable String signature() {
       return annotations.get(SIGNATURE_ANNOTATION);
     }
   }
 
   /** A blob: its digest and content. */
+  @SuppressWarnings("ArrayRecordComponent") // copied in and out: immutable
   public record Blob(Digest digest, byte[] content) {
     public Blob {
       content = content.clone();
@@ -86,8 +88,9 @@ public final class SignatureImage {
     List<Layer> layers = new ArrayList<>(existing);
     boolean present =
         layers.stream()
-            .anyMatch(
-                l -> l.digest().equals(added.digest()) && added.signature().equals(l.signature()));
+            .anyMatch(l ->
+                l.digest().equals(added.digest())
+                    && java.util.Objects.equals(added.signature(), l.signature()));
     if (!present) {
       layers.add(added);
     }

@@ -22,8 +22,8 @@ public sealed interface SigstoreBundle {
   /** What sigstore-go (and so cosign v3) writes. */
   String MEDIA_TYPE_V03 = "application/vnd.dev.sigstore.bundle.v0.3+json";
 
-  /** Bundles are small; a megabyte leaves room for certificate chains and log entries. */
-  int MAX_BYTES = 1 << 20;
+  /** The bundle size limit ({@link dev.signet.input.InputLimits#MAX_BUNDLE_BYTES}). */
+  int MAX_BYTES = dev.signet.input.InputLimits.MAX_BUNDLE_BYTES;
 
   /** Media types read: both spellings of v0.3 (cosign writes the second) and v0.1, v0.2. */
   Set<String> MEDIA_TYPES =
@@ -42,6 +42,7 @@ public sealed interface SigstoreBundle {
    * @param hint the {@code verificationMaterial.publicKey.hint}, or null when absent
    * @param tlogEntries how many transparency-log entries the bundle carries (not checked offline)
    */
+  @SuppressWarnings("ArrayRecordComponent") // copied in and out: immutable
   record MessageSignature(
       String mediaType,
       @Nullable String hint,
@@ -90,7 +91,7 @@ public sealed interface SigstoreBundle {
           && mediaType.equals(m.mediaType)
           && java.util.Objects.equals(hint, m.hint)
           && messageDigest.equals(m.messageDigest)
-          && Arrays.equals(signature, m.signature)
+          && java.security.MessageDigest.isEqual(signature, m.signature)
           && tlogEntries == m.tlogEntries;
     }
 
@@ -112,6 +113,7 @@ public sealed interface SigstoreBundle {
    *     the certificate's key), or null when there is none
    * @param hasRekorBundle whether a {@code rekorBundle} is present (not checked offline)
    */
+  @SuppressWarnings("ArrayRecordComponent") // copied in and out: immutable
   record LegacyCosign(byte[] signature, byte @Nullable [] claimedKey, boolean hasRekorBundle)
       implements SigstoreBundle {
     public LegacyCosign {
@@ -132,8 +134,8 @@ public sealed interface SigstoreBundle {
     @Override
     public boolean equals(Object o) {
       return o instanceof LegacyCosign l
-          && Arrays.equals(signature, l.signature)
-          && Arrays.equals(claimedKey, l.claimedKey)
+          && java.security.MessageDigest.isEqual(signature, l.signature)
+          && java.security.MessageDigest.isEqual(claimedKey, l.claimedKey)
           && hasRekorBundle == l.hasRekorBundle;
     }
 

@@ -47,7 +47,7 @@ public final class JsonWriter {
         case '\b' -> sb.append("\\b");
         case '\f' -> sb.append("\\f");
         case '<', '>', '&', '\u2028', '\u2029' ->
-            sb.append("\\u").append(String.format("%04x", (int) c));
+            sb.append("\\u").append(String.format(java.util.Locale.ROOT, "%04x", (int) c));
         default -> {
           if (c < 0x20) {
             sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code signet://HOST[:PORT]/PROJECT[/KEY]} — the Signet signing service.
  * </ul>
  *
- * <p>Parsing is syntax only; opening the key is the job of a backend. {@link #toString()} never
+ * <p>Parsing is syntax only; opening the key is the job of a backend. {@code toString()} never
  * shows a PIN given inline ({@code pin-value}).
  */
 public sealed interface KeyRef {
@@ -165,7 +165,7 @@ public sealed interface KeyRef {
             "type");
     private static final Set<String> PKCS11_QUERY =
         Set.of("pin-source", "pin-value", "module-name", "module-path");
-    private static final int MAX_REF_CHARS = 4096;
+    private static final int MAX_REF_CHARS = dev.signet.input.InputLimits.MAX_KEY_REF_CHARS;
 
     static KeyRef parse(String ref) throws KeyException {
       if (ref.isEmpty()) {

@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.signet.SuppressForbidden;
 import dev.signet.input.InputException;
 import dev.signet.input.InputLimits;
 import dev.signet.json.JsonObject;
@@ -237,7 +238,7 @@ public final class KeySet {
     return "file:" + source + (key.getKeyID() == null ? "" : "#" + key.getKeyID());
   }
 
-  static SigningKey consistent(JcaSigner signer, PublicKey publicKey, String name)
+  private static SigningKey consistent(JcaSigner signer, PublicKey publicKey, String name)
       throws KeyException {
     byte[] probe =
         "signet key pairwise-consistency check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -377,6 +378,7 @@ public final class KeySet {
   }
 
   /** The public half of every key, as compact JWKS JSON with members in alphabetical order. */
+  @SuppressForbidden(reason = "serialises toPublicJWK() results only; HMAC secrets are skipped")
   public String toPublicJson() {
     List<JsonValue> out = new ArrayList<>();
     for (JWK k : keys) {
@@ -388,7 +390,8 @@ public final class KeySet {
     return JwkJson.set(out);
   }
 
-  private JWK select(@Nullable String keyId) throws KeyException {
+  /** The JWK with {@code keyId}, or the only one; package-private for key export. */
+  JWK select(@Nullable String keyId) throws KeyException {
     if (keyId == null || keyId.isEmpty()) {
       if (keys.size() != 1) {
         throw new KeyException(
@@ -469,13 +472,42 @@ public final class KeySet {
 
   // ---- implementations ----
 
-  record Ed25519Signer(
-      @Nullable String keyId,
-      byte[] secret,
-      byte[] rawPublicKey,
-      PublicKey publicKey,
-      String reference)
-      implements Signer, SigningKey {
+  /** A class, not a record: a record would expose the secret through an accessor. */
+  private static final class Ed25519Signer implements Signer, SigningKey {
+    private final @Nullable String keyId;
+    private final byte[] secret;
+    private final byte[] rawPublicKey;
+    private final PublicKey publicKey;
+    private final String reference;
+
+    Ed25519Signer(
+        @Nullable String keyId,
+        byte[] secret,
+        byte[] rawPublicKey,
+        PublicKey publicKey,
+        String reference) {
+      this.keyId = keyId;
+      this.secret = secret.clone();
+      this.rawPublicKey = rawPublicKey.clone();
+      this.publicKey = publicKey;
+      this.reference = reference;
+    }
+
+    @Override
+    public @Nullable String keyId() {
+      return keyId;
+    }
+
+    @Override
+    public PublicKey publicKey() {
+      return publicKey;
+    }
+
+    @Override
+    public String reference() {
+      return reference;
+    }
+
     @Override
     public Algorithm algorithm() {
       return Algorithm.EdDSA;
@@ -509,7 +541,7 @@ public final class KeySet {
             + ": an Ed25519 key signs the whole message and cannot sign a precomputed digest");
   }
 
-  record JcaSigner(
+  private record JcaSigner(
       Algorithm algorithm,
       @Nullable String keyId,
       PrivateKey key,
@@ -585,8 +617,28 @@ public final class KeySet {
     }
   }
 
-  private record HmacVerifier(Algorithm algorithm, @Nullable String keyId, byte[] secret)
-      implements Verifier {
+  /** A class, not a record: a record would expose the secret through an accessor. */
+  private static final class HmacVerifier implements Verifier {
+    private final Algorithm algorithm;
+    private final @Nullable String keyId;
+    private final byte[] secret;
+
+    HmacVerifier(Algorithm algorithm, @Nullable String keyId, byte[] secret) {
+      this.algorithm = algorithm;
+      this.keyId = keyId;
+      this.secret = secret.clone();
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return algorithm;
+    }
+
+    @Override
+    public @Nullable String keyId() {
+      return keyId;
+    }
+
     @Override
     public boolean verify(byte[] signingInput, byte[] signature) {
       return Primitives.hmacVerify(algorithm, secret, signingInput, signature);

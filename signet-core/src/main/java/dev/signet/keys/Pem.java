@@ -1,116 +1,122 @@
 package dev.signet.keys;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
- * PEM (RFC 7468) as key files use it: one block, {@code -----BEGIN LABEL-----}, base64 lines,
- * {@code -----END LABEL-----}. Strict, because key files are trusted configuration that a typo or a
- * truncated copy should not silently change: exactly one block, only whitespace around it, no RFC
- * 1421 headers ({@code Proc-Type}), canonical base64 with padding.
+ * Strict PEM (RFC 7468) reading and writing for key files. Only whitespace may surround the blocks
+ * and encapsulated headers ({@code Proc-Type}, i.e. OpenSSL-encrypted legacy keys) are refused: a
+ * key file is parsed, not searched, so a block hidden inside other text is never picked up.
  */
-public final class Pem {
-  private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([A-Z0-9 ]{1,64})-----");
-  private static final Pattern LABEL = Pattern.compile("[A-Z0-9]+(?: [A-Z0-9]+)*");
-  private static final int LINE = 64;
-
+final class Pem {
   private Pem() {}
 
-  /** One decoded block. The bytes are copied in and out: callers cannot change a parsed key. */
-  public record Block(String label, byte[] der) {
-    public Block {
-      der = der.clone();
-    }
-
-    @Override
-    public byte[] der() {
-      return der.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Block b && label.equals(b.label) && Arrays.equals(der, b.der);
-    }
-
-    @Override
-    public int hashCode() {
-      return label.hashCode() * 31 + Arrays.hashCode(der);
-    }
-
+  /** One PEM block: its label and decoded body. The body may be secret; callers zero it. */
+  record Block(String label, byte[] der) {
     @Override
     public String toString() {
-      return "Pem.Block[" + label + ", " + der.length + " bytes]"; // never the bytes: keys
+      return "Pem.Block[" + label + "]"; // never the body
     }
   }
 
-  /** The label of the first block, or null when {@code text} holds no PEM block. */
-  public static @Nullable String firstLabel(String text) {
-    Matcher m = BEGIN.matcher(text);
-    return m.find() ? m.group(1) : null;
+  /** PEM key files are small; 64 KiB is ample for an RSA-16384 private key. */
+  static final int MAX_CHARS = 64 << 10;
+
+  private static final Pattern BEGIN = Pattern.compile("-----BEGIN ([A-Z0-9 ]{1,64})-----");
+  private static final Pattern BASE64_LINE = Pattern.compile("[A-Za-z0-9+/=]*");
+
+  /** True when {@code text} looks like PEM at all (for telling PEM from JWKS). */
+  static boolean looksLikePem(String text) {
+    return text.stripLeading().startsWith("-----BEGIN ");
   }
 
-  /**
-   * Parses a file that holds exactly one PEM block.
-   *
-   * @throws KeyException {@link KeyException.Reason#MALFORMED}, naming {@code source} and what is
-   *     wrong, never the content
-   */
-  public static Block read(String text, String source) throws KeyException {
-    String t = text.strip();
-    Matcher begin = BEGIN.matcher(t);
-    if (!begin.lookingAt()) {
-      throw malformed(source, "expected a PEM block starting \"-----BEGIN …-----\"");
+  /** Reads every block of {@code text}; {@code source} names the file in errors. */
+  static List<Block> decode(String text, String source) throws KeyException {
+    if (text.length() > MAX_CHARS) {
+      throw malformed(source, "larger than " + (MAX_CHARS >> 10) + " KiB; not a PEM key file");
     }
-    String label = begin.group(1);
-    if (!LABEL.matcher(label).matches()) {
-      throw malformed(source, "the PEM label is not upper-case words");
+    List<Block> blocks = new ArrayList<>();
+    List<String> lines = text.lines().map(String::strip).toList();
+    int i = 0;
+    while (i < lines.size()) {
+      String line = lines.get(i);
+      if (line.isEmpty()) {
+        i++;
+        continue;
+      }
+      Matcher m = BEGIN.matcher(line);
+      if (!m.matches()) {
+        throw malformed(
+            source,
+            blocks.isEmpty()
+                ? "not a PEM file (expected a \"-----BEGIN …-----\" line)"
+                : "unexpected text after the END line of a PEM block");
+      }
+      String label = m.group(1);
+      String end = "-----END " + label + "-----";
+      StringBuilder body = new StringBuilder();
+      int j = i + 1;
+      for (; j < lines.size() && !lines.get(j).equals(end); j++) {
+        String l = lines.get(j);
+        if (l.contains(":")) {
+          throw malformed(
+              source,
+              "PEM block \""
+                  + label
+                  + "\" has encapsulated headers (legacy OpenSSL encryption); convert it to"
+                  + " PKCS#8 first");
+        }
+        if (!BASE64_LINE.matcher(l).matches()) {
+          throw malformed(source, "PEM block \"" + label + "\" has a line that is not base64");
+        }
+        body.append(l);
+      }
+      if (j == lines.size()) {
+        throw malformed(source, "PEM block \"" + label + "\" has no END line (truncated?)");
+      }
+      byte[] der;
+      try {
+        der = Base64.getDecoder().decode(body.toString());
+      } catch (IllegalArgumentException e) {
+        throw malformed(source, "PEM block \"" + label + "\" is not valid base64 (truncated?)");
+      }
+      if (der.length == 0) {
+        throw malformed(source, "PEM block \"" + label + "\" is empty");
+      }
+      blocks.add(new Block(label, der));
+      i = j + 1;
     }
-    String end = "-----END " + label + "-----";
-    int endAt = t.indexOf(end, begin.end());
-    if (endAt < 0) {
-      throw malformed(source, "the PEM block has no \"" + end + "\" line (truncated?)");
+    if (blocks.isEmpty()) {
+      throw malformed(source, "empty file; expected a PEM key");
     }
-    if (endAt + end.length() != t.length()) {
-      throw malformed(source, "more than one PEM block, or text after the END line");
-    }
-    String body = t.substring(begin.end(), endAt);
-    if (body.indexOf(':') >= 0) {
-      throw malformed(source, "PEM headers (such as Proc-Type) are not supported");
-    }
-    String b64 = body.replaceAll("[ \\t\\r\\n]", "");
-    if (b64.isEmpty()) {
-      throw malformed(source, "the PEM block is empty");
-    }
-    byte[] der;
-    try {
-      der = Base64.getDecoder().decode(b64);
-    } catch (IllegalArgumentException e) {
-      throw malformed(source, "the PEM body is not valid base64");
-    }
-    if (!Base64.getEncoder().encodeToString(der).equals(b64)) {
-      throw malformed(source, "the PEM body is not canonical base64");
-    }
-    return new Block(label, der);
+    return blocks;
   }
 
-  /** Writes one block with 64-character lines and a final newline, as OpenSSL and Go do. */
-  public static String write(String label, byte[] der) {
-    if (!LABEL.matcher(label).matches()) {
-      throw new IllegalArgumentException("bad PEM label");
+  /** Reads exactly one block; {@code what} says what was expected, for the error. */
+  static Block single(String text, String source, String what) throws KeyException {
+    List<Block> blocks = decode(text, source);
+    // `openssl ecparam -genkey` writes an EC PARAMETERS block before the key; it adds nothing.
+    List<Block> keys = blocks.stream().filter(b -> !b.label().equals("EC PARAMETERS")).toList();
+    if (keys.size() != 1) {
+      throw malformed(source, "expected one PEM block (" + what + "), found " + keys.size());
     }
+    return keys.getFirst();
+  }
+
+  /** Encodes one block with 64-character lines and a trailing newline. */
+  static String encode(String label, byte[] der) {
     String b64 = Base64.getEncoder().encodeToString(der);
-    StringBuilder out = new StringBuilder(b64.length() + 80);
-    out.append("-----BEGIN ").append(label).append("-----\n");
-    for (int i = 0; i < b64.length(); i += LINE) {
-      out.append(b64, i, Math.min(b64.length(), i + LINE)).append('\n');
+    StringBuilder out = new StringBuilder("-----BEGIN ").append(label).append("-----\n");
+    for (int i = 0; i < b64.length(); i += 64) {
+      out.append(b64, i, Math.min(b64.length(), i + 64)).append('\n');
     }
     return out.append("-----END ").append(label).append("-----\n").toString();
   }
 
-  private static KeyException malformed(String source, String why) {
+  static KeyException malformed(String source, String why) {
     return new KeyException(KeyException.Reason.MALFORMED, source + ": " + why);
   }
 }

@@ -9,13 +9,11 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.EdECPublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -83,17 +81,10 @@ public final class VerifyingKey {
 
   /** A DER SubjectPublicKeyInfo, as in a {@code PUBLIC KEY} PEM block or an X.509 certificate. */
   public static VerifyingKey fromSpki(byte[] der, String source) throws KeyException {
-    String type = KeyEncodings.spkiKeyType(der, source);
-    PublicKey key;
-    try {
-      key = Primitives.decodeSpki(der, type);
-    } catch (GeneralSecurityException | RuntimeException e) {
-      throw new KeyException(
-          KeyException.Reason.MALFORMED, source + ": not a valid " + type + " public key");
-    }
+    PublicKey key = PemKeys.publicKeyFromSpki(der, source);
     // Compressed points, explicit curve parameters and other re-encodings would give this key a
     // different Sigstore hint here than everywhere else; a key has one encoding.
-    if (!Arrays.equals(key.getEncoded(), der)) {
+    if (!java.security.MessageDigest.isEqual(key.getEncoded(), der)) {
       throw new KeyException(
           KeyException.Reason.MALFORMED,
           source + ": the public key is not in canonical SubjectPublicKeyInfo form");
@@ -103,13 +94,36 @@ public final class VerifyingKey {
 
   /** A {@code PUBLIC KEY} PEM file such as cosign.pub. */
   public static VerifyingKey fromPem(String text, String source) throws KeyException {
-    Pem.Block block = Pem.read(text, source);
-    if (!block.label().equals("PUBLIC KEY")) {
-      throw new KeyException(
-          KeyException.Reason.MALFORMED,
-          source + ": expected a \"PUBLIC KEY\" PEM block, found \"" + block.label() + "\"");
+    Pem.Block block = Pem.single(text, source, "a PUBLIC KEY");
+    if (!block.label().equals(PemKeys.PUBLIC_KEY)) {
+      // PemKeys words the refusal (a private key, another label).
+      PemKeys.readPublicKey(text, source);
     }
     return fromSpki(block.der(), source);
+  }
+
+  /**
+   * The DER SubjectPublicKeyInfo in a PEM {@code PUBLIC KEY} or {@code CERTIFICATE} block, as a
+   * legacy cosign bundle's {@code cert} holds it. Nothing about the certificate is checked: the
+   * caller compares the key with one it trusts.
+   */
+  public static byte[] spkiOfPem(String text, String source) throws KeyException {
+    Pem.Block block = Pem.single(text, source, "a PUBLIC KEY or CERTIFICATE");
+    return switch (block.label()) {
+      case PemKeys.PUBLIC_KEY -> block.der();
+      case "CERTIFICATE" -> {
+        try {
+          yield org.bouncycastle.asn1.x509.Certificate.getInstance(block.der())
+              .getSubjectPublicKeyInfo()
+              .getEncoded("DER");
+        } catch (java.io.IOException | RuntimeException e) {
+          throw Pem.malformed(source, "not a DER X.509 certificate");
+        }
+      }
+      default ->
+          throw Pem.malformed(
+              source, "holds a \"" + block.label() + "\" PEM block, not a key or certificate");
+    };
   }
 
   public Algorithm algorithm() {
@@ -140,7 +154,7 @@ public final class VerifyingKey {
    * cosign and sigstore-go write it into {@code verificationMaterial.publicKey.hint}.
    */
   public String sigstoreHint() {
-    return Base64.getEncoder().encodeToString(Primitives.sha256().digest(spki));
+    return PemKeys.sigstoreHint(publicKey);
   }
 
   /** The RFC 7638 JWK thumbprint (SHA-256, base64url): the key ID of kid-less keys in JWKS. */
@@ -154,7 +168,7 @@ public final class VerifyingKey {
 
   /** The key as PEM {@code PUBLIC KEY} (cosign.pub, {@code openssl pkey -pubin}). */
   public String toPem() {
-    return Pem.write("PUBLIC KEY", spki);
+    return PemKeys.publicKeyPem(publicKey);
   }
 
   /**
@@ -166,6 +180,7 @@ public final class VerifyingKey {
   }
 
   /** Several keys as one public JWKS, each as {@link #toJwks()} writes it. */
+  @dev.signet.SuppressForbidden(reason = "the JWKs are built from public keys only")
   public static String toJwks(List<VerifyingKey> keys) {
     List<dev.signet.json.JsonValue> out = new java.util.ArrayList<>();
     for (VerifyingKey k : keys) {
@@ -274,7 +289,7 @@ public final class VerifyingKey {
     return o instanceof VerifyingKey k
         && algorithm == k.algorithm
         && java.util.Objects.equals(keyId, k.keyId)
-        && Arrays.equals(spki, k.spki);
+        && java.security.MessageDigest.isEqual(spki, k.spki);
   }
 
   @Override

@@ -8,9 +8,8 @@ import dev.signet.input.InputException;
 import dev.signet.keys.Algorithm;
 import dev.signet.keys.KeyGenerator;
 import dev.signet.keys.KeySet;
-import dev.signet.keys.Pem;
+import dev.signet.keys.PemKeys;
 import dev.signet.keys.SigningKey;
-import dev.signet.keys.SigningKeys;
 import dev.signet.keys.VerifyingKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,12 +45,14 @@ class ArtifactSignVerifyPropertyTest {
             jwks(Algorithm.ES256, r),
             jwks(Algorithm.ES512, r),
             jwks(Algorithm.PS512, r),
-            SigningKeys.fromPem(
-                Pem.write("PRIVATE KEY", ec.generateKeyPair().getPrivate().getEncoded()),
-                "p384.pem"),
-            SigningKeys.fromPem(
-                Pem.write("PRIVATE KEY", rsa.generateKeyPair().getPrivate().getEncoded()),
-                "rsa.pem"));
+            PemKeys.readPrivateKey(
+                pem("PRIVATE KEY", ec.generateKeyPair().getPrivate().getEncoded()),
+                "p384.pem",
+                null),
+            PemKeys.readPrivateKey(
+                pem("PRIVATE KEY", rsa.generateKeyPair().getPrivate().getEncoded()),
+                "rsa.pem",
+                null));
   }
 
   private static SigningKey jwks(Algorithm alg, SecureRandom r) throws Exception {
@@ -242,5 +243,15 @@ class ArtifactSignVerifyPropertyTest {
         () -> ArtifactVerifier.verify(parse(bundle), "b", Artifact.file(file), List.of(pub)),
         reason,
         where);
+  }
+
+  static String pem(String label, byte[] der) {
+    return "-----BEGIN "
+        + label
+        + "-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END "
+        + label
+        + "-----\n";
   }
 }

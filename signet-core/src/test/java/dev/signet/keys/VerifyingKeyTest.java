@@ -30,7 +30,7 @@ class VerifyingKeyTest {
   }
 
   static String pkcs8Pem(KeyPair kp) {
-    return Pem.write("PRIVATE KEY", kp.getPrivate().getEncoded());
+    return pem("PRIVATE KEY", kp.getPrivate().getEncoded());
   }
 
   @ParameterizedTest
@@ -44,13 +44,13 @@ class VerifyingKeyTest {
   void pkcs8KeysSignWhatTheirPemPublicHalfVerifies(String type, String param, Algorithm alg)
       throws Exception {
     KeyPair kp = generate(type, param);
-    SigningKey key = SigningKeys.fromPem(pkcs8Pem(kp), "file:k.pem");
+    SigningKey key = PemKeys.readPrivateKey(pkcs8Pem(kp), "file:k.pem", null);
     assertThat(key.algorithm()).isEqualTo(alg);
     assertThat(key.keyId()).isNull();
     assertThat(key.publicKey().getEncoded()).isEqualTo(kp.getPublic().getEncoded());
 
     VerifyingKey pub =
-        VerifyingKey.fromPem(Pem.write("PUBLIC KEY", kp.getPublic().getEncoded()), "k.pub");
+        VerifyingKey.fromPem(pem("PUBLIC KEY", kp.getPublic().getEncoded()), "k.pub");
     assertThat(pub.algorithm()).isEqualTo(alg);
     assertThat(pub).isEqualTo(VerifyingKey.of(key));
     assertThat(pub.sigstoreHint())
@@ -84,7 +84,7 @@ class VerifyingKeyTest {
 
   @Test
   void singleKeyRefusesAnotherKidAndAnotherAlgorithm() throws Exception {
-    SigningKey key = SigningKeys.fromPem(pkcs8Pem(generate("EC", "secp256r1")), "k.pem");
+    SigningKey key = PemKeys.readPrivateKey(pkcs8Pem(generate("EC", "secp256r1")), "k.pem", null);
     VerificationKeys keys = VerifyingKey.of(key).asVerificationKeys();
     assertThatThrownBy(() -> keys.select(Algorithm.ES256, "other"))
         .isInstanceOf(KeyException.class)
@@ -94,7 +94,7 @@ class VerifyingKeyTest {
         .hasMessageContaining("is a ES256 key but the signature claims ES512");
     String other =
         DetachedJws.sign(
-            Signer.of(SigningKeys.fromPem(pkcs8Pem(generate("EC", "secp256r1")), "o.pem")),
+            Signer.of(PemKeys.readPrivateKey(pkcs8Pem(generate("EC", "secp256r1")), "o.pem", null)),
             MESSAGE);
     assertThatThrownBy(() -> DetachedJws.verify(other, MESSAGE, keys))
         .isInstanceOf(SignatureVerificationException.class)
@@ -121,7 +121,7 @@ class VerifyingKeyTest {
         .hasMessageStartingWith("x.pub: ");
     assertThatThrownBy(() -> VerifyingKey.fromSpki(new byte[] {1, 2, 3}, "x.pub"))
         .isInstanceOf(KeyException.class)
-        .hasMessage("x.pub: not a DER SubjectPublicKeyInfo");
+        .hasMessageStartingWith("x.pub: not a valid DER SubjectPublicKeyInfo");
     KeyPair small = generate("RSA", "1024");
     assertThatThrownBy(() -> VerifyingKey.of(small.getPublic(), null, "r.pub"))
         .hasMessageContaining("fewer than 2048 bits");
@@ -129,17 +129,13 @@ class VerifyingKeyTest {
         .hasMessageContaining("cannot verify ES512");
   }
 
-  @Test
-  void pemIsStrict() throws Exception {
-    String pem = Pem.write("PUBLIC KEY", generate("EC", "secp256r1").getPublic().getEncoded());
-    assertThat(Pem.read("\n  " + pem + "\n", "p").label()).isEqualTo("PUBLIC KEY");
-    assertThatThrownBy(() -> Pem.read(pem.substring(0, pem.length() - 20), "p"))
-        .hasMessage("p: the PEM block has no \"-----END PUBLIC KEY-----\" line (truncated?)");
-    assertThatThrownBy(() -> Pem.read(pem + pem, "p"))
-        .hasMessage("p: more than one PEM block, or text after the END line");
-    assertThatThrownBy(() -> Pem.read(pem.replace("\n-----END", "!\n-----END"), "p"))
-        .hasMessage("p: the PEM body is not valid base64");
-    assertThatThrownBy(() -> Pem.read("hello", "p"))
-        .hasMessage("p: expected a PEM block starting \"-----BEGIN …-----\"");
+  static String pem(String label, byte[] der) {
+    return "-----BEGIN "
+        + label
+        + "-----\n"
+        + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+        + "\n-----END "
+        + label
+        + "-----\n";
   }
 }
