@@ -90,6 +90,14 @@ final class Http {
       if (cause instanceof HttpTimeoutException) {
         throw timedOut();
       }
+      for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t instanceof javax.net.ssl.SSLHandshakeException) {
+          // An untrusted certificate stays untrusted: no retry.
+          throw new KeyException(
+              KeyException.Reason.UNAVAILABLE,
+              "TLS handshake failed (" + Text.oneLine(t.getMessage(), null) + ")");
+        }
+      }
       throw new Retry.Transient(Retry.Kind.NETWORK, network(cause));
     }
   }

@@ -269,7 +269,12 @@ public final class VaultKeys {
       try {
         reply = http.send(b.build());
       } catch (KeyException e) {
-        throw new KeyException(e.reason(), display + ": " + op + ": " + e.getMessage());
+        String hint =
+            e.getMessage().startsWith("TLS")
+                ? "; if the server's certificate comes from a private CA, name its PEM file in"
+                    + " VAULT_CACERT"
+                : "";
+        throw new KeyException(e.reason(), display + ": " + op + ": " + e.getMessage() + hint);
       }
       if (reply.status() / 100 == 2) {
         return Http.object(reply, display + ": " + op);

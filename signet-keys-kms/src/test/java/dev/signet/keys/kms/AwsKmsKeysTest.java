@@ -10,11 +10,13 @@ import dev.signet.keys.Algorithm;
 import dev.signet.keys.KeyException.Reason;
 import dev.signet.keys.KeyRef;
 import dev.signet.keys.SigningKey;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -59,12 +61,15 @@ class AwsKmsKeysTest {
   @EnumSource(
       value = Algorithm.class,
       names = {"ES256", "ES384", "ES512", "PS512", "EdDSA"})
-  void everyKeySpecSignsWhatTheJdkVerifies(Algorithm alg) throws Exception {
+  void everyKeySpecSignsWhatTheJdkVerifies(Algorithm alg, @TempDir Path dir) throws Exception {
     start(alg);
     SigningKey key = open();
     assertThat(key.algorithm()).isEqualTo(alg);
     assertThat(key.reference()).isEqualTo(fake.reference());
     KmsTesting.nativeSignaturesVerifyWithTheJdk(key, fake.key.publicKey());
+    byte[] message =
+        "release-1.2.3.tar.gz contents".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    OpenSsl.assertVerifies(alg, fake.key, message, key.signMessage(message), dir);
   }
 
   @Test

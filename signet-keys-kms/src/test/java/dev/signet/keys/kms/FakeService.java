@@ -41,6 +41,7 @@ abstract class FakeService implements AutoCloseable {
   private final ExecutorService executor;
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   final List<JsonObject> requests = new CopyOnWriteArrayList<>();
+  private final boolean https;
   final List<Map<String, List<String>>> headers = new CopyOnWriteArrayList<>();
 
   // ---- knobs ----
@@ -63,6 +64,11 @@ abstract class FakeService implements AutoCloseable {
   volatile long delayMillis;
 
   FakeService(Algorithm alg) throws IOException {
+    this(alg, null);
+  }
+
+  /** With {@code tls}, an HTTPS server presenting that context's certificate. */
+  FakeService(Algorithm alg, javax.net.ssl.@Nullable SSLContext tls) throws IOException {
     this.key = SoftKey.of(alg);
     this.executor =
         Executors.newCachedThreadPool(r -> {
@@ -70,7 +76,15 @@ abstract class FakeService implements AutoCloseable {
           t.setDaemon(true);
           return t;
         });
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (tls == null) {
+      this.server = HttpServer.create(any, 0);
+    } else {
+      var https = com.sun.net.httpserver.HttpsServer.create(any, 0);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+      this.server = https;
+    }
+    this.https = tls != null;
     server.setExecutor(executor);
     server.createContext("/", this::dispatch);
     server.start();
@@ -82,7 +96,7 @@ abstract class FakeService implements AutoCloseable {
   }
 
   String url() {
-    return "http://" + hostPort();
+    return (https ? "https://" : "http://") + hostPort();
   }
 
   int calls(String op) {

@@ -30,7 +30,11 @@ final class FakeVault extends FakeService {
   volatile String prefix = "vault";
 
   FakeVault(Algorithm alg) throws IOException {
-    super(alg);
+    this(alg, null);
+  }
+
+  FakeVault(Algorithm alg, javax.net.ssl.@Nullable SSLContext tls) throws IOException {
+    super(alg, tls);
     type =
         switch (alg) {
           case ES256 -> "ecdsa-p256";

@@ -60,12 +60,15 @@ class GcpKmsKeysTest {
   @EnumSource(
       value = Algorithm.class,
       names = {"ES256", "ES384", "PS256", "PS512", "EdDSA"})
-  void everyAlgorithmSignsWhatTheJdkVerifies(Algorithm alg) throws Exception {
+  void everyAlgorithmSignsWhatTheJdkVerifies(Algorithm alg, @TempDir Path dir) throws Exception {
     start(alg);
     SigningKey key = open();
     assertThat(key.algorithm()).isEqualTo(alg);
     assertThat(key.reference()).isEqualTo(fake.reference());
     KmsTesting.nativeSignaturesVerifyWithTheJdk(key, fake.key.publicKey());
+    byte[] message =
+        "release-1.2.3.tar.gz contents".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    OpenSsl.assertVerifies(alg, fake.key, message, key.signMessage(message), dir);
   }
 
   @Test

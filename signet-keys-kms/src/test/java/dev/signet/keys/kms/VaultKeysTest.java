@@ -14,8 +14,12 @@ import dev.signet.keys.KeyRef;
 import dev.signet.keys.SigningKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,12 +64,15 @@ class VaultKeysTest {
   @EnumSource(
       value = Algorithm.class,
       names = {"ES256", "ES384", "ES512", "PS512", "EdDSA"})
-  void everyKeyTypeSignsWhatTheJdkVerifies(Algorithm alg) throws Exception {
+  void everyKeyTypeSignsWhatTheJdkVerifies(Algorithm alg, @TempDir Path dir) throws Exception {
     start(alg);
     SigningKey key = open();
     assertThat(key.algorithm()).isEqualTo(alg);
     assertThat(key.reference()).isEqualTo("hashivault://release");
     KmsTesting.nativeSignaturesVerifyWithTheJdk(key, fake.key.publicKey());
+    byte[] message =
+        "release-1.2.3.tar.gz contents".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    OpenSsl.assertVerifies(alg, fake.key, message, key.signMessage(message), dir);
   }
 
   @Test
@@ -250,5 +257,69 @@ class VaultKeysTest {
     env.put("VAULT_CACERT", "/nonexistent/ca.pem");
     refused(
         () -> open("hashivault://release", env), Reason.UNREADABLE, "VAULT_CACERT: cannot be read");
+  }
+
+  @Test
+  void httpsWithAPrivateCaNeedsVaultCacert(@TempDir Path dir) throws Exception {
+    Path keystore = dir.resolve("server.p12");
+    OpenSsl.run(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+            "-genkeypair",
+            "-alias",
+            "vault",
+            "-keyalg",
+            "EC",
+            "-groupname",
+            "secp256r1",
+            "-dname",
+            "CN=vault test CA",
+            "-ext",
+            "san=ip:127.0.0.1",
+            "-validity",
+            "2",
+            "-keystore",
+            keystore.toString(),
+            "-storepass",
+            "changeit"));
+    String pem =
+        OpenSsl.run(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "vault",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit"));
+    Path ca = Files.writeString(dir.resolve("ca.pem"), pem);
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      ks.load(in, "changeit".toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, "changeit".toCharArray());
+    SSLContext tls = SSLContext.getInstance("TLS");
+    tls.init(kmf.getKeyManagers(), null, null);
+
+    fake = new FakeVault(Algorithm.ES256, tls);
+    Map<String, String> env = env();
+    assertThat(env.get("VAULT_ADDR")).startsWith("https://127.0.0.1:");
+    refused(
+        () -> open("hashivault://release", env),
+        Reason.UNAVAILABLE,
+        "hashivault://release: read key: TLS handshake failed (",
+        "PKIX path building failed",
+        "name its PEM file in VAULT_CACERT");
+    assertThat(fake.totalCalls()).isZero();
+    env.put("VAULT_CACERT", ca.toString());
+    assertThat(open("hashivault://release", env).algorithm()).isEqualTo(Algorithm.ES256);
+    Files.writeString(ca, "not a certificate");
+    refused(
+        () -> open("hashivault://release", env),
+        Reason.MALFORMED,
+        "VAULT_CACERT: is not a PEM file of CA certificates");
   }
 }
