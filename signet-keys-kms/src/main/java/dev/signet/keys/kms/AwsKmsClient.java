@@ -344,14 +344,17 @@ final class AwsKmsClient {
         return new Retry.Transient(Retry.Kind.NETWORK, Http.network(t));
       }
     }
-    // Anything else is the SDK failing to read the response: malformed JSON, missing members.
-    // Its parser's message adds nothing a user can act on, so it stays out.
+    if (message.startsWith("Unable to unmarshall")) {
+      // The parser's own message (offsets, stream classes) adds nothing a user can act on.
+      throw new KeyException(
+          KeyException.Reason.SIGNING_FAILED,
+          display
+              + ": "
+              + op
+              + ": the service sent a response the AWS SDK could not read (malformed JSON)");
+    }
     throw new KeyException(
         KeyException.Reason.SIGNING_FAILED,
-        display
-            + ": "
-            + op
-            + ": the service sent a response the AWS SDK could not read"
-            + (message.startsWith("Unable to unmarshall") ? " (malformed JSON)" : ""));
+        display + ": " + op + " failed in the AWS SDK: " + message);
   }
 }

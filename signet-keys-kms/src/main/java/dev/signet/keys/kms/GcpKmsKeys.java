@@ -74,7 +74,7 @@ public final class GcpKmsKeys {
   public static SigningKey open(KeyRef.GcpKms ref, Map<String, String> env, KmsOptions options)
       throws KeyException {
     String display = ref.display();
-    for (String segment : ref.resourceName().split("/")) {
+    for (String segment : ref.resourceName().split("/", -1)) {
       // The name becomes a URL path; a dot segment would climb out of it.
       if (!SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
         throw new KeyException(
@@ -292,16 +292,18 @@ public final class GcpKmsKeys {
         JsonObject list =
             call("GET", cryptoKey + "/cryptoKeyVersions" + query, null, display, "list versions");
         for (JsonValue v : Json.array(list, "cryptoKeyVersions")) {
-          if (v instanceof JsonObject version
-              && "ENABLED".equals(Json.optString(version, "state"))
-              && Json.optString(version, "name") instanceof String name) {
+          String name = v instanceof JsonObject o ? Json.optString(o, "name") : null;
+          if (name != null
+              && v instanceof JsonObject version
+              && "ENABLED".equals(Json.optString(version, "state"))) {
             Matcher m = VERSION.matcher(name);
             if (m.matches() && m.group(1).equals(cryptoKey) && m.group(2).length() < 10) {
               best = Math.max(best, Long.parseLong(m.group(2)));
             }
           }
         }
-        pageToken = Json.optString(list, "nextPageToken") instanceof String t ? t : "";
+        String next = Json.optString(list, "nextPageToken");
+        pageToken = next == null ? "" : next;
         if (pageToken.isEmpty()) {
           break;
         }

@@ -57,7 +57,20 @@ final class Http {
     this.options = options;
   }
 
-  record Reply(int status, byte[] body) {
+  /** A response: its status and (capped) body. */
+  static final class Reply {
+    private final int status;
+    private final byte[] body;
+
+    Reply(int status, byte[] body) {
+      this.status = status;
+      this.body = body;
+    }
+
+    int status() {
+      return status;
+    }
+
     String text() {
       return new String(body, StandardCharsets.UTF_8);
     }

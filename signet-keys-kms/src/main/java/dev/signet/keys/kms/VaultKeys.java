@@ -270,7 +270,7 @@ public final class VaultKeys {
         reply = http.send(b.build());
       } catch (KeyException e) {
         String hint =
-            e.getMessage().startsWith("TLS")
+            String.valueOf(e.getMessage()).startsWith("TLS")
                 ? "; if the server's certificate comes from a private CA, name its PEM file in"
                     + " VAULT_CACERT"
                 : "";

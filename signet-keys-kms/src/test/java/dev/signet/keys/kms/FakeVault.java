@@ -120,7 +120,7 @@ final class FakeVault extends FakeService {
   }
 
   private void sign(HttpExchange ex, String rest, JsonObject req) throws IOException {
-    String[] parts = rest.split("/");
+    String[] parts = rest.split("/", -1);
     if (!parts[0].equals(NAME)) {
       errors(ex, 400, "signing key not found");
       return;
@@ -140,7 +140,8 @@ final class FakeVault extends FakeService {
         return;
       }
     } else {
-      String expectedHash = key.algorithm().digest().toLowerCase().replace("sha-", "sha2-");
+      String expectedHash =
+          key.algorithm().digest().toLowerCase(java.util.Locale.ROOT).replace("sha-", "sha2-");
       if (!prehashed
           || !hash.equals(expectedHash)
           || input.length != Jca.digestBytes(key.algorithm())) {

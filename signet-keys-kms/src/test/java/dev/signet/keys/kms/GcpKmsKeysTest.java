@@ -97,7 +97,7 @@ class GcpKmsKeysTest {
   void ed25519SendsTheMessageAsData() throws Exception {
     start(Algorithm.EdDSA);
     SigningKey key = open();
-    byte[] message = "hello".getBytes();
+    byte[] message = "hello".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     key.signMessage(message);
     JsonObject sign = fake.requests.getLast();
     assertThat(Base64.getDecoder().decode(((JsonString) sign.get("data")).value()))

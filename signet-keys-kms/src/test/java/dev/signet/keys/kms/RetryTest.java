@@ -68,18 +68,18 @@ class RetryTest {
     assertThat(calls).hasValue(4);
   }
 
+  /** The first back-off (200-400 ms) would overrun the 150 ms deadline, so no retry starts. */
   @Test
   void theDeadlineStopsRetriesEarly() throws Exception {
     KmsOptions slow =
         new KmsOptions(
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),
-            Duration.ofMillis(300),
+            Duration.ofMillis(150),
             10,
             Duration.ofMillis(400),
             Duration.ofMillis(400));
     AtomicInteger calls = new AtomicInteger();
-    long t0 = System.nanoTime();
     refused(
         () ->
             Retry.run(
@@ -92,7 +92,6 @@ class RetryTest {
         KeyException.Reason.UNAVAILABLE,
         "gave up after 1 attempt");
     assertThat(calls).hasValue(1);
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(150));
   }
 
   @Test

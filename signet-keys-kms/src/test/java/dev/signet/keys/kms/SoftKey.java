@@ -73,7 +73,8 @@ record SoftKey(Algorithm algorithm, KeyPair pair) {
 
   String pem() {
     return "-----BEGIN PUBLIC KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(spki())
+        + Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+            .encodeToString(spki())
         + "\n-----END PUBLIC KEY-----\n";
   }
 

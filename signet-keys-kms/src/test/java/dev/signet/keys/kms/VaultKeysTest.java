@@ -105,7 +105,7 @@ class VaultKeysTest {
   @Test
   void ed25519SendsTheMessageUnhashed() throws Exception {
     start(Algorithm.EdDSA);
-    open().signMessage("hello".getBytes());
+    open().signMessage("hello".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     JsonObject sign = fake.requests.getLast();
     assertThat(((JsonString) sign.get("path")).value()).isEqualTo("/v1/transit/sign/release");
     assertThat(sign.has("prehashed")).isFalse();
