@@ -50,7 +50,8 @@ final class PublicKeyVerificationKeys implements VerificationKeys {
     byte[] prefix = Primitives.ed25519SpkiPrefix();
     if (spki == null
         || spki.length != prefix.length + Primitives.ED25519_PUBLIC_KEY_BYTES
-        || !Arrays.equals(spki, 0, prefix.length, prefix, 0, prefix.length)) {
+        || !java.security.MessageDigest.isEqual(
+            Arrays.copyOfRange(spki, 0, prefix.length), prefix)) {
       throw notAllowed(source, "EdDSA needs an Ed25519 public key");
     }
     var point = Primitives.ed25519Point(Arrays.copyOfRange(spki, prefix.length, spki.length));

@@ -292,13 +292,14 @@ final class AwsKmsClient {
           try {
             return call.call();
           } catch (SdkException e) {
-            throw failure(e, display, op, secrets);
+            throw failure(e, display, op, secrets, options.callTimeout().toMillis());
           }
         });
   }
 
   /** Maps an SDK failure: returns what is worth retrying, throws what is not. */
-  private static Retry.Transient failure(SdkException e, String display, String op, Secrets secrets)
+  private static Retry.Transient failure(
+      SdkException e, String display, String op, Secrets secrets, long timeoutMillis)
       throws KeyException {
     if (e instanceof AwsServiceException service) {
       var details = service.awsErrorDetails();
@@ -325,7 +326,7 @@ final class AwsKmsClient {
       throw new KeyException(reason, display + ": " + op + " refused: " + detail);
     }
     if (e instanceof ApiCallAttemptTimeoutException || e instanceof ApiCallTimeoutException) {
-      return new Retry.Transient(Retry.Kind.NETWORK, "no response in time");
+      return new Retry.Transient(Retry.Kind.NETWORK, "no response within " + timeoutMillis + " ms");
     }
     String message = secrets.scrub(e.getMessage());
     if (message.startsWith("Unable to load credentials")) {
@@ -336,6 +337,12 @@ final class AwsKmsClient {
               + " or run with an instance, task or web-identity role");
     }
     for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException) {
+        // The socket's read timeout and the SDK's attempt timeout are the same length; whichever
+        // fires first, it is the same event.
+        return new Retry.Transient(
+            Retry.Kind.NETWORK, "no response within " + timeoutMillis + " ms");
+      }
       if (t instanceof java.net.SocketException
           || t instanceof java.net.SocketTimeoutException
           || t instanceof java.net.UnknownHostException

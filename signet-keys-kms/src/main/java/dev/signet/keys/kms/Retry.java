@@ -1,8 +1,8 @@
 package dev.signet.keys.kms;
 
 import dev.signet.keys.KeyException;
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Bounded retries with exponential back-off and jitter, for the failures that a later attempt may
@@ -11,6 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class Retry {
   private Retry() {}
+
+  // Jitter needs no secrecy, but one random source for the project keeps reviews simple.
+  private static final SecureRandom JITTER = new SecureRandom();
 
   /** What kind of passing trouble an attempt met; decides the final error's wording and reason. */
   enum Kind {
@@ -91,6 +94,6 @@ final class Retry {
     long exp = base << Math.min(attempt - 1, 20);
     long delay = Math.min(cap, exp < 0 ? cap : exp);
     long half = delay / 2;
-    return Duration.ofMillis(half + ThreadLocalRandom.current().nextLong(half + 1));
+    return Duration.ofMillis(half + JITTER.nextLong(half + 1));
   }
 }

@@ -1,6 +1,7 @@
 package dev.signet.keys.kms;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.signet.SuppressForbidden;
 import dev.signet.json.JsonArray;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonString;
@@ -17,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  * application/x-amz-json-1.1}, errors as {@code {"__type": …, "message": …}}), for GetPublicKey,
  * DescribeKey and Sign. SigV4 headers must be present but are not checked.
  */
+@SuppressForbidden(
+    reason =
+        "com.sun.net.httpserver is the JDK's exported HTTP server (module jdk.httpserver); the"
+            + " fakes need a real server on 127.0.0.1 speaking each service's wire protocol")
 final class FakeAwsKms extends FakeService {
   static final String CONTENT_TYPE = "application/x-amz-json-1.1";
   static final String KEY_UUID = "1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -1,6 +1,7 @@
 package dev.signet.keys.kms;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.signet.SuppressForbidden;
 import dev.signet.json.JsonArray;
 import dev.signet.json.JsonBool;
 import dev.signet.json.JsonObject;
@@ -21,6 +22,10 @@ import org.jspecify.annotations.Nullable;
  * bearer tokens and Google's error shape ({@code {"error":{"code","status","message"}}}) and CRC32C
  * integrity fields. Also the metadata server's token endpoint.
  */
+@SuppressForbidden(
+    reason =
+        "com.sun.net.httpserver is the JDK's exported HTTP server (module jdk.httpserver); the"
+            + " fakes need a real server on 127.0.0.1 speaking each service's wire protocol")
 final class FakeGcpKms extends FakeService {
   static final String KEY = "projects/acme/locations/global/keyRings/ci/cryptoKeys/release";
   static final String CONTENT_TYPE = "application/json; charset=UTF-8";

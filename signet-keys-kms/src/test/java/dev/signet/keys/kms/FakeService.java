@@ -2,6 +2,7 @@ package dev.signet.keys.kms;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.signet.SuppressForbidden;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonReader;
 import dev.signet.json.JsonValue;
@@ -26,6 +27,10 @@ import org.jspecify.annotations.Nullable;
  * service's wire protocol (in the subclasses), with knobs to make it misbehave the ways real
  * services do.
  */
+@SuppressForbidden(
+    reason =
+        "com.sun.net.httpserver is the JDK's exported HTTP server (module jdk.httpserver); the"
+            + " fakes need a real server on 127.0.0.1 speaking each service's wire protocol")
 abstract class FakeService implements AutoCloseable {
   /** The ways a call can go wrong; each subclass renders them in its service's error shape. */
   enum Fault {

@@ -1,6 +1,7 @@
 package dev.signet.keys.kms;
 
 import com.sun.net.httpserver.HttpExchange;
+import dev.signet.SuppressForbidden;
 import dev.signet.json.JsonArray;
 import dev.signet.json.JsonBool;
 import dev.signet.json.JsonInteger;
@@ -19,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  * /v1/{mount}/sign/{name}[/{hash}]}, with {@code X-Vault-Token}, {@code vault:vN:} signatures and
  * Vault's error shape ({@code {"errors":[…]}}).
  */
+@SuppressForbidden(
+    reason =
+        "com.sun.net.httpserver is the JDK's exported HTTP server (module jdk.httpserver); the"
+            + " fakes need a real server on 127.0.0.1 speaking each service's wire protocol")
 final class FakeVault extends FakeService {
   static final String NAME = "release";
 
