@@ -79,7 +79,7 @@ public final class GcpKmsKeys {
       if (!SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
         throw new KeyException(
             KeyException.Reason.MALFORMED,
-            display + ": resource name segment \"" + segment + "\" has characters KMS never uses");
+            display + ": \"" + segment + "\" is not a valid resource name segment");
       }
     }
     String endpoint = env.getOrDefault(ENDPOINT_ENV, "");

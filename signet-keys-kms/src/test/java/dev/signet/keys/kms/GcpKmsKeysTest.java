@@ -315,7 +315,7 @@ class GcpKmsKeysTest {
     refused(
         () -> open("gcpkms://projects/../locations/global/keyRings/ci/cryptoKeys/release", env()),
         Reason.MALFORMED,
-        "resource name segment \"..\"");
+        "\"..\" is not a valid resource name segment");
     assertThat(fake.totalCalls()).isZero();
   }
 }
