@@ -130,7 +130,7 @@ final class AwsKmsClient {
       if (pk.publicKey() == null) {
         throw Json.bad(display + ": GetPublicKey", "has no PublicKey");
       }
-      PublicKey publicKey = Jca.spki(pk.publicKey().asByteArray(), scheme.algorithm(), display);
+      PublicKey publicKey = Jca.spki(pk.publicKey().asByteArray(), display);
       // Sign with the key the alias pointed at when it was opened, never whatever it points at
       // later: the public key above is the one signatures are checked against.
       String keyArn = pk.keyId() == null || pk.keyId().isEmpty() ? ref.keyId() : pk.keyId();

@@ -107,7 +107,7 @@ public final class GcpKmsKeys {
     String finalVersion = version;
     return RemoteKey.open(
         alg,
-        Jca.pem(pem, alg, reference),
+        Jca.pem(pem, reference),
         reference,
         (input, digest) -> client.sign(finalVersion, alg, input, digest, reference));
   }

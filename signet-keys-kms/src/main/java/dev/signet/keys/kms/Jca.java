@@ -2,17 +2,17 @@ package dev.signet.keys.kms;
 
 import dev.signet.keys.Algorithm;
 import dev.signet.keys.KeyException;
+import dev.signet.keys.PemKeys;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
 /**
  * The JCA calls this module cannot avoid: hashing a message before its digest travels to the KMS,
- * and decoding the public key the KMS hands back (DER or PEM SubjectPublicKeyInfo, or Vault's raw
- * Ed25519). Signing and verifying stay in core; this is the one class here that touches the JCA.
+ * and a TLS context for a private CA. Public keys the KMS hands back (DER or PEM
+ * SubjectPublicKeyInfo, or Vault's raw Ed25519) are decoded by core's {@link PemKeys}; signing and
+ * verifying stay in core. This is the one class here that touches the JCA.
  */
 final class Jca {
   private Jca() {}
@@ -39,42 +39,21 @@ final class Jca {
     };
   }
 
-  /** Decodes a DER SubjectPublicKeyInfo holding a key of {@code alg}'s type. */
-  static PublicKey spki(byte[] der, Algorithm alg, String what) throws KeyException {
-    String type =
-        switch (alg.keyType()) {
-          case EC -> "EC";
-          case RSA -> "RSA";
-          case OKP -> "Ed25519";
-          case OCT -> throw new IllegalArgumentException("no public key for " + alg);
-        };
-    try {
-      return KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der));
-    } catch (GeneralSecurityException | RuntimeException e) {
-      throw new KeyException(
-          KeyException.Reason.MALFORMED, what + ": the public key is not a valid " + type + " key");
-    }
+  /**
+   * Decodes a DER SubjectPublicKeyInfo (AWS {@code GetPublicKey}) with core's PEM key reader, so
+   * that every public key Signet accepts passes the same checks.
+   */
+  static PublicKey spki(byte[] der, String what) throws KeyException {
+    return pem(
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
+            + "\n-----END PUBLIC KEY-----\n",
+        what);
   }
 
-  /** Decodes a PEM {@code PUBLIC KEY} block (RFC 7468) holding a key of {@code alg}'s type. */
-  static PublicKey pem(String pem, Algorithm alg, String what) throws KeyException {
-    String begin = "-----BEGIN PUBLIC KEY-----";
-    String end = "-----END PUBLIC KEY-----";
-    String text = pem.strip();
-    if (!text.startsWith(begin) || !text.endsWith(end)) {
-      throw new KeyException(
-          KeyException.Reason.MALFORMED, what + ": the public key is not a PEM PUBLIC KEY block");
-    }
-    String body =
-        text.substring(begin.length(), text.length() - end.length()).replaceAll("\\s", "");
-    byte[] der;
-    try {
-      der = Base64.getDecoder().decode(body);
-    } catch (IllegalArgumentException e) {
-      throw new KeyException(
-          KeyException.Reason.MALFORMED, what + ": the PEM public key is not valid base64");
-    }
-    return spki(der, alg, what);
+  /** Decodes a PEM {@code PUBLIC KEY} block (RFC 7468), as GCP and Vault return it. */
+  static PublicKey pem(String pem, String what) throws KeyException {
+    return PemKeys.readPublicKey(pem, what + ": the service's public key");
   }
 
   /**
@@ -120,6 +99,6 @@ final class Jca {
     byte[] der = new byte[ED25519_SPKI_PREFIX.length + raw.length];
     System.arraycopy(ED25519_SPKI_PREFIX, 0, der, 0, ED25519_SPKI_PREFIX.length);
     System.arraycopy(raw, 0, der, ED25519_SPKI_PREFIX.length, raw.length);
-    return spki(der, Algorithm.EdDSA, what);
+    return spki(der, what);
   }
 }

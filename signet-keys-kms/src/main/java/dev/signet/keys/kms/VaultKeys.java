@@ -214,7 +214,7 @@ public final class VaultKeys {
     java.security.PublicKey key =
         alg == Algorithm.EdDSA
             ? Jca.ed25519Raw(Json.base64(pub, "public_key", what), display)
-            : Jca.pem(pub, alg, display);
+            : Jca.pem(pub, display);
     return new KeyInfo(alg, latest, key);
   }
 

@@ -211,6 +211,14 @@ class AwsKmsKeysTest {
   }
 
   @Test
+  void aPublicKeyThatIsNotTheSpecsOrNotAKeyIsRefused() throws Exception {
+    start(Algorithm.ES256).publicKeyOverride = SoftKey.of(Algorithm.ES384).spki();
+    refused(this::open, Reason.NOT_ALLOWED, "ES256 needs an EC public key on curve P-256");
+    fake.publicKeyOverride = new byte[] {0x30, 0x03, 0x02, 0x01, 0x01};
+    refused(this::open, Reason.MALFORMED, fake.reference() + ": the service's public key");
+  }
+
+  @Test
   void malformedJsonIsSigningFailed() throws Exception {
     start(Algorithm.ES256);
     SigningKey key = open();

@@ -32,6 +32,9 @@ final class FakeAwsKms extends FakeService {
   volatile String keyUsage = "SIGN_VERIFY";
   volatile List<String> signingAlgorithms;
 
+  /** DER to report instead of the key's own public half. */
+  volatile byte @Nullable [] publicKeyOverride;
+
   FakeAwsKms(Algorithm alg) throws IOException {
     super(alg);
     switch (alg) {
@@ -108,7 +111,11 @@ final class FakeAwsKms extends FakeService {
               CONTENT_TYPE,
               JsonObject.builder()
                   .put("KeyId", ARN)
-                  .put("PublicKey", Base64.getEncoder().encodeToString(key.spki()))
+                  .put(
+                      "PublicKey",
+                      Base64.getEncoder()
+                          .encodeToString(
+                              publicKeyOverride != null ? publicKeyOverride : key.spki()))
                   .put("KeySpec", keySpec)
                   .put("CustomerMasterKeySpec", keySpec)
                   .put("KeyUsage", keyUsage)
