@@ -133,7 +133,7 @@ final class Token {
       } catch (Cryptoki.LoadException e) {
         throw new KeyException(
             KeyException.Reason.UNAVAILABLE,
-            uri.display() + ": PKCS#11 module " + path + " " + e.getMessage());
+            uri.display() + ": module " + path + " " + e.getMessage());
       }
       LOADED.put(path, ck);
     }
@@ -282,7 +282,7 @@ final class Token {
         throw new KeyException(
             KeyException.Reason.DENIED,
             uri.display()
-                + ": the token needs a PIN: add ?pin-source=file:/path or set "
+                + ": the token needs a PIN: add pin-source=file:/path to the reference or set "
                 + Pkcs11Uri.PIN_ENV);
       }
       try {
