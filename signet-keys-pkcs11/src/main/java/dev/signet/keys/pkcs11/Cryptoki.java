@@ -241,33 +241,44 @@ final class Cryptoki {
   private final MethodHandle cOpenSession;
   private final MethodHandle cCloseSession;
   private final MethodHandle cLogin;
-  private final MethodHandle cDestroyObject;
+  private final @Nullable MethodHandle cDestroyObject;
   private final MethodHandle cGetAttributeValue;
   private final MethodHandle cFindObjectsInit;
   private final MethodHandle cFindObjects;
   private final MethodHandle cFindObjectsFinal;
   private final MethodHandle cSignInit;
   private final MethodHandle cSign;
-  private final MethodHandle cGenerateKeyPair;
+  private final @Nullable MethodHandle cGenerateKeyPair;
 
-  private Cryptoki(Path library, MemorySegment functionList) {
+  private Cryptoki(Path library, MemorySegment functionList) throws LoadException {
     this.library = library;
     MemorySegment list = functionList.reinterpret(8L + 8L * FUNCTION_COUNT);
-    cInitialize = handle(list, F_INITIALIZE, POINTER);
-    cFinalize = handle(list, F_FINALIZE, POINTER);
-    cGetSlotList = handle(list, F_GET_SLOT_LIST, JAVA_BYTE, POINTER, POINTER);
-    cGetTokenInfo = handle(list, F_GET_TOKEN_INFO, JAVA_LONG, POINTER);
-    cOpenSession = handle(list, F_OPEN_SESSION, JAVA_LONG, JAVA_LONG, POINTER, POINTER, POINTER);
-    cCloseSession = handle(list, F_CLOSE_SESSION, JAVA_LONG);
-    cLogin = handle(list, F_LOGIN, JAVA_LONG, JAVA_LONG, POINTER, JAVA_LONG);
+    cInitialize = required(list, F_INITIALIZE, "C_Initialize", POINTER);
+    cFinalize = required(list, F_FINALIZE, "C_Finalize", POINTER);
+    cGetSlotList = required(list, F_GET_SLOT_LIST, "C_GetSlotList", JAVA_BYTE, POINTER, POINTER);
+    cGetTokenInfo = required(list, F_GET_TOKEN_INFO, "C_GetTokenInfo", JAVA_LONG, POINTER);
+    cOpenSession =
+        required(
+            list, F_OPEN_SESSION, "C_OpenSession", JAVA_LONG, JAVA_LONG, POINTER, POINTER, POINTER);
+    cCloseSession = required(list, F_CLOSE_SESSION, "C_CloseSession", JAVA_LONG);
+    cLogin = required(list, F_LOGIN, "C_Login", JAVA_LONG, JAVA_LONG, POINTER, JAVA_LONG);
     cDestroyObject = handle(list, F_DESTROY_OBJECT, JAVA_LONG, JAVA_LONG);
     cGetAttributeValue =
-        handle(list, F_GET_ATTRIBUTE_VALUE, JAVA_LONG, JAVA_LONG, POINTER, JAVA_LONG);
-    cFindObjectsInit = handle(list, F_FIND_OBJECTS_INIT, JAVA_LONG, POINTER, JAVA_LONG);
-    cFindObjects = handle(list, F_FIND_OBJECTS, JAVA_LONG, POINTER, JAVA_LONG, POINTER);
-    cFindObjectsFinal = handle(list, F_FIND_OBJECTS_FINAL, JAVA_LONG);
-    cSignInit = handle(list, F_SIGN_INIT, JAVA_LONG, POINTER, JAVA_LONG);
-    cSign = handle(list, F_SIGN, JAVA_LONG, POINTER, JAVA_LONG, POINTER, POINTER);
+        required(
+            list,
+            F_GET_ATTRIBUTE_VALUE,
+            "C_GetAttributeValue",
+            JAVA_LONG,
+            JAVA_LONG,
+            POINTER,
+            JAVA_LONG);
+    cFindObjectsInit =
+        required(list, F_FIND_OBJECTS_INIT, "C_FindObjectsInit", JAVA_LONG, POINTER, JAVA_LONG);
+    cFindObjects =
+        required(list, F_FIND_OBJECTS, "C_FindObjects", JAVA_LONG, POINTER, JAVA_LONG, POINTER);
+    cFindObjectsFinal = required(list, F_FIND_OBJECTS_FINAL, "C_FindObjectsFinal", JAVA_LONG);
+    cSignInit = required(list, F_SIGN_INIT, "C_SignInit", JAVA_LONG, POINTER, JAVA_LONG);
+    cSign = required(list, F_SIGN, "C_Sign", JAVA_LONG, POINTER, JAVA_LONG, POINTER, POINTER);
     cGenerateKeyPair =
         handle(
             list,
@@ -280,6 +291,15 @@ final class Cryptoki {
             JAVA_LONG,
             POINTER,
             POINTER);
+  }
+
+  private static MethodHandle required(
+      MemorySegment list, int index, String name, MemoryLayout... args) throws LoadException {
+    MethodHandle h = handle(list, index, args);
+    if (h == null) {
+      throw new LoadException("lacks " + name + ", which signing needs");
+    }
+    return h;
   }
 
   /** A downcall handle for function {@code index}, or null when the module leaves it empty. */
@@ -336,11 +356,7 @@ final class Cryptoki {
       if (major != 2 && major != 3) {
         throw new LoadException("reports Cryptoki version " + major + ".x; expected 2.x or 3.x");
       }
-      Cryptoki ck = new Cryptoki(library, list);
-      if (ck.cInitialize == null || ck.cSign == null || ck.cFindObjects == null) {
-        throw new LoadException("lacks the functions signing needs");
-      }
-      return ck;
+      return new Cryptoki(library, list);
     } catch (LoadException e) {
       throw e;
     } catch (Throwable t) {
@@ -681,7 +697,8 @@ final class Cryptoki {
   long[] generateKeyPair(
       long session, Mechanism m, List<Attribute> publicTemplate, List<Attribute> privateTemplate)
       throws CkException {
-    if (cGenerateKeyPair == null) {
+    MethodHandle generate = cGenerateKeyPair;
+    if (generate == null) {
       throw new CkException(CKR_FUNCTION_NOT_SUPPORTED, "C_GenerateKeyPair");
     }
     try (Arena a = Arena.ofConfined()) {
@@ -691,7 +708,7 @@ final class Cryptoki {
       try {
         rv =
             (long)
-                cGenerateKeyPair.invokeExact(
+                generate.invokeExact(
                     session,
                     mechanism(a, m),
                     template(a, publicTemplate),
@@ -709,12 +726,13 @@ final class Cryptoki {
   }
 
   void destroyObject(long session, long object) throws CkException {
-    if (cDestroyObject == null) {
+    MethodHandle h = cDestroyObject;
+    if (h == null) {
       throw new CkException(CKR_FUNCTION_NOT_SUPPORTED, "C_DestroyObject");
     }
     long rv;
     try {
-      rv = (long) cDestroyObject.invokeExact(session, object);
+      rv = (long) h.invokeExact(session, object);
     } catch (Throwable t) {
       throw crashed("C_DestroyObject", t);
     }

@@ -1,6 +1,7 @@
 package dev.signet.keys.pkcs11;
 
 import dev.signet.keys.KeyException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -87,11 +88,12 @@ final class Token {
    */
   static Token acquire(Pkcs11Uri uri) throws KeyException {
     synchronized (Token.class) {
-      Cryptoki ck = module(uri);
+      Path module = realModule(uri);
+      Cryptoki ck = module(uri, module);
       boolean done = false;
       try {
         long slot = findSlot(ck, uri);
-        Slot key = new Slot(uri.module(), slot);
+        Slot key = new Slot(module, slot);
         Token token = OPEN.get(key);
         if (token != null) {
           token.users++;
@@ -107,33 +109,47 @@ final class Token {
         throw Failures.of(uri, e);
       } finally {
         if (!done) {
-          releaseModule(uri.module());
+          releaseModule(module);
         }
       }
     }
   }
 
-  /** Loads (once) and initialises (once per user count going from zero) the module. */
-  private static Cryptoki module(Pkcs11Uri uri) throws KeyException {
+  /**
+   * The module's real path: one library reached through a symbolic link and through its target must
+   * be one module here, or releasing one would finalise it under the other.
+   */
+  private static Path realModule(Pkcs11Uri uri) throws KeyException {
     Path path = uri.module();
+    if (!Files.isRegularFile(path)) {
+      throw new KeyException(
+          KeyException.Reason.UNAVAILABLE,
+          uri.display()
+              + ": PKCS#11 module "
+              + path
+              + " (from "
+              + uri.moduleSource()
+              + ") does not exist; install it or fix the path");
+    }
+    try {
+      return path.toRealPath();
+    } catch (IOException e) {
+      throw new KeyException(
+          KeyException.Reason.UNAVAILABLE,
+          uri.display() + ": PKCS#11 module " + path + " cannot be read");
+    }
+  }
+
+  /** Loads (once) and initialises (when its user count goes up from zero) the module. */
+  private static Cryptoki module(Pkcs11Uri uri, Path path) throws KeyException {
     Cryptoki ck = LOADED.get(path);
     if (ck == null) {
-      if (!Files.isRegularFile(path)) {
-        throw new KeyException(
-            KeyException.Reason.UNAVAILABLE,
-            uri.display()
-                + ": PKCS#11 module "
-                + path
-                + " (from "
-                + uri.moduleSource()
-                + ") does not exist; install it or fix the path");
-      }
       try {
         ck = Cryptoki.load(path);
       } catch (Cryptoki.LoadException e) {
         throw new KeyException(
             KeyException.Reason.UNAVAILABLE,
-            uri.display() + ": module " + path + " " + e.getMessage());
+            uri.display() + ": module " + uri.module() + " " + e.getMessage());
       }
       LOADED.put(path, ck);
     }
@@ -146,7 +162,7 @@ final class Token {
             KeyException.Reason.UNAVAILABLE,
             uri.display()
                 + ": PKCS#11 module "
-                + path
+                + uri.module()
                 + " failed to initialise ("
                 + Cryptoki.name(e.rv())
                 + ")");
@@ -163,8 +179,9 @@ final class Token {
       return;
     }
     MODULE_USERS.remove(path);
-    if (Boolean.TRUE.equals(OWNS_INIT.remove(path))) {
-      LOADED.get(path).finalizeModule();
+    Cryptoki ck = LOADED.get(path);
+    if (Boolean.TRUE.equals(OWNS_INIT.remove(path)) && ck != null) {
+      ck.finalizeModule();
     }
   }
 

@@ -107,6 +107,23 @@ class Pkcs11ConcurrencyTest {
   }
 
   @Test
+  void aModuleReachedThroughASymlinkAndItsTargetIsOneModule() throws Exception {
+    java.nio.file.Path target = SoftHsm.MODULE.toRealPath();
+    assertThat(target).isNotEqualTo(SoftHsm.MODULE); // Debian links it from /usr/lib/softhsm
+    KeyRef.Pkcs11 viaTarget =
+        (KeyRef.Pkcs11)
+            KeyRef.parse(
+                "pkcs11:token=" + TOKEN + ";object=ed?module-path=" + target + "&pin-value=" + PIN);
+    Pkcs11Key viaLink = Pkcs11Keys.open(SoftHsm.ref(TOKEN, "ed", PIN), Map.of());
+    try (Pkcs11Key k = Pkcs11Keys.open(viaTarget, Map.of())) {
+      viaLink.close();
+      // Had the link and its target been two modules, closing the first would have finalised the
+      // library under the second.
+      assertThat(k.signMessage(new byte[1])).hasSize(64);
+    }
+  }
+
+  @Test
   void closingWhileOthersSignEndsCleanly() throws Exception {
     Pkcs11Key key = Pkcs11Keys.open(SoftHsm.ref(TOKEN, "ed", PIN), Map.of());
     AtomicBoolean stop = new AtomicBoolean();
