@@ -37,7 +37,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread safety: the module is initialised with {@code CKF_OS_LOCKING_OK}, so calls may come
  * from any thread; a session must be used by one thread at a time (callers pool sessions).
+ *
+ * <p>The FFM calls here are restricted methods (they can crash the JVM if given wrong layouts);
+ * this class is the one place that makes them, hence the suppression. Run with {@code
+ * --enable-native-access=ALL-UNNAMED}.
  */
+@SuppressWarnings("restricted")
 final class Cryptoki {
 
   // ---- return values (pkcs11t.h) ----
@@ -221,7 +226,6 @@ final class Cryptoki {
   private static final int F_OPEN_SESSION = 12;
   private static final int F_CLOSE_SESSION = 13;
   private static final int F_LOGIN = 18;
-  private static final int F_DESTROY_OBJECT = 22;
   private static final int F_GET_ATTRIBUTE_VALUE = 24;
   private static final int F_FIND_OBJECTS_INIT = 26;
   private static final int F_FIND_OBJECTS = 27;
@@ -233,7 +237,6 @@ final class Cryptoki {
 
   private static final Linker LINKER = Linker.nativeLinker();
 
-  private final Path library;
   private final MethodHandle cInitialize;
   private final MethodHandle cFinalize;
   private final MethodHandle cGetSlotList;
@@ -241,7 +244,6 @@ final class Cryptoki {
   private final MethodHandle cOpenSession;
   private final MethodHandle cCloseSession;
   private final MethodHandle cLogin;
-  private final @Nullable MethodHandle cDestroyObject;
   private final MethodHandle cGetAttributeValue;
   private final MethodHandle cFindObjectsInit;
   private final MethodHandle cFindObjects;
@@ -250,8 +252,7 @@ final class Cryptoki {
   private final MethodHandle cSign;
   private final @Nullable MethodHandle cGenerateKeyPair;
 
-  private Cryptoki(Path library, MemorySegment functionList) throws LoadException {
-    this.library = library;
+  private Cryptoki(MemorySegment functionList) throws LoadException {
     MemorySegment list = functionList.reinterpret(8L + 8L * FUNCTION_COUNT);
     cInitialize = required(list, F_INITIALIZE, "C_Initialize", POINTER);
     cFinalize = required(list, F_FINALIZE, "C_Finalize", POINTER);
@@ -262,7 +263,6 @@ final class Cryptoki {
             list, F_OPEN_SESSION, "C_OpenSession", JAVA_LONG, JAVA_LONG, POINTER, POINTER, POINTER);
     cCloseSession = required(list, F_CLOSE_SESSION, "C_CloseSession", JAVA_LONG);
     cLogin = required(list, F_LOGIN, "C_Login", JAVA_LONG, JAVA_LONG, POINTER, JAVA_LONG);
-    cDestroyObject = handle(list, F_DESTROY_OBJECT, JAVA_LONG, JAVA_LONG);
     cGetAttributeValue =
         required(
             list,
@@ -356,16 +356,12 @@ final class Cryptoki {
       if (major != 2 && major != 3) {
         throw new LoadException("reports Cryptoki version " + major + ".x; expected 2.x or 3.x");
       }
-      return new Cryptoki(library, list);
+      return new Cryptoki(list);
     } catch (LoadException e) {
       throw e;
     } catch (Throwable t) {
       throw new LoadException("C_GetFunctionList failed: " + t.getClass().getSimpleName());
     }
-  }
-
-  Path library() {
-    return library;
   }
 
   // ---- calls ----
@@ -725,20 +721,6 @@ final class Cryptoki {
     }
   }
 
-  void destroyObject(long session, long object) throws CkException {
-    MethodHandle h = cDestroyObject;
-    if (h == null) {
-      throw new CkException(CKR_FUNCTION_NOT_SUPPORTED, "C_DestroyObject");
-    }
-    long rv;
-    try {
-      rv = (long) h.invokeExact(session, object);
-    } catch (Throwable t) {
-      throw crashed("C_DestroyObject", t);
-    }
-    check(rv, "C_DestroyObject");
-  }
-
   // ---- plumbing ----
 
   private static long invoke(MethodHandle h, String function, MemorySegment arg)
@@ -756,12 +738,18 @@ final class Cryptoki {
     }
   }
 
-  /** A downcall cannot throw unless the FFM machinery itself fails; report it as a module error. */
+  /**
+   * A downcall throws nothing a module can cause; what arrives here is a bug in a descriptor or an
+   * invocation, and is rethrown as such rather than dressed up as a token error.
+   */
   private static CkException crashed(String function, Throwable t) {
-    if (t instanceof Error e && !(t instanceof LinkageError)) {
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
       throw e;
     }
-    return new CkException(CKR_GENERAL_ERROR, function);
+    throw new IllegalStateException(function + " downcall failed", t);
   }
 
   private static MemoryLayout.PathElement groupElement(String name) {

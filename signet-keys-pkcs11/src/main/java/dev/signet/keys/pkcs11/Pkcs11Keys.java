@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -142,16 +143,17 @@ public final class Pkcs11Keys {
       } finally {
         token.cryptoki().closeSession(session);
       }
+      KeyRef.Pkcs11 withId = ref;
+      if (uri.id() == null) {
+        Map<String, String> path = new LinkedHashMap<>(ref.pathAttributes());
+        path.put("id", new String(id, StandardCharsets.ISO_8859_1));
+        withId = new KeyRef.Pkcs11(path, ref.queryAttributes());
+      }
+      // Opened while we still hold the token, so its login and module stay up in between.
+      return open(withId, algorithm, env);
     } finally {
       token.release();
     }
-    KeyRef.Pkcs11 withId = ref;
-    if (uri.id() == null) {
-      Map<String, String> path = new java.util.LinkedHashMap<>(ref.pathAttributes());
-      path.put("id", new String(id, StandardCharsets.ISO_8859_1));
-      withId = new KeyRef.Pkcs11(path, ref.queryAttributes());
-    }
-    return open(withId, algorithm, env);
   }
 
   private static void refuseExisting(Token token, Pkcs11Uri uri, String label, byte[] id)

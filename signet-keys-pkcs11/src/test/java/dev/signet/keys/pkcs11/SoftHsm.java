@@ -76,6 +76,7 @@ final class SoftHsm implements AutoCloseable {
   }
 
   /** libc setenv: what the module's getenv will see at its next C_Initialize. */
+  @SuppressWarnings("restricted") // a downcall, like the code under test makes
   private static void setenv(String name, String value) throws Throwable {
     Linker linker = Linker.nativeLinker();
     MethodHandle setenv =
