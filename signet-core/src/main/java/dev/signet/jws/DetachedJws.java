@@ -90,6 +90,7 @@ public final class DetachedJws {
     return new VerifiedJws(p.alg, p.kid);
   }
 
+  @SuppressWarnings("ArrayRecordComponent") // private; the array never leaves this class
   private record Parsed(
       String encodedHeader, Algorithm alg, @Nullable String kid, byte[] signature) {}
 
@@ -208,7 +209,7 @@ public final class DetachedJws {
         case '\b' -> sb.append("\\b");
         case '\f' -> sb.append("\\f");
         case '<', '>', '&', '\u2028', '\u2029' ->
-            sb.append("\\u").append(String.format("%04x", (int) c));
+            sb.append("\\u").append(String.format(java.util.Locale.ROOT, "%04x", (int) c));
         default -> {
           if (c < 0x20) {
             sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);

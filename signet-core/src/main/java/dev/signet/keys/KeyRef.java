@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code signet://HOST[:PORT]/PROJECT[/KEY]} — the Signet signing service.
  * </ul>
  *
- * <p>Parsing is syntax only; opening the key is the job of a backend. {@link #toString()} never
+ * <p>Parsing is syntax only; opening the key is the job of a backend. {@code toString()} never
  * shows a PIN given inline ({@code pin-value}).
  */
 public sealed interface KeyRef {

@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.signet.SuppressForbidden;
 import dev.signet.input.InputException;
 import dev.signet.input.InputLimits;
 import dev.signet.json.JsonObject;
@@ -322,6 +323,7 @@ public final class KeySet {
   }
 
   /** The public half of every key, as compact JWKS JSON with members in alphabetical order. */
+  @SuppressForbidden(reason = "serialises toPublicJWK() results only; HMAC secrets are skipped")
   public String toPublicJson() {
     List<JsonValue> out = new ArrayList<>();
     for (JWK k : keys) {
@@ -414,13 +416,42 @@ public final class KeySet {
 
   // ---- implementations ----
 
-  private record Ed25519Signer(
-      @Nullable String keyId,
-      byte[] secret,
-      byte[] rawPublicKey,
-      PublicKey publicKey,
-      String reference)
-      implements Signer, SigningKey {
+  /** A class, not a record: a record would expose the secret through an accessor. */
+  private static final class Ed25519Signer implements Signer, SigningKey {
+    private final @Nullable String keyId;
+    private final byte[] secret;
+    private final byte[] rawPublicKey;
+    private final PublicKey publicKey;
+    private final String reference;
+
+    Ed25519Signer(
+        @Nullable String keyId,
+        byte[] secret,
+        byte[] rawPublicKey,
+        PublicKey publicKey,
+        String reference) {
+      this.keyId = keyId;
+      this.secret = secret.clone();
+      this.rawPublicKey = rawPublicKey.clone();
+      this.publicKey = publicKey;
+      this.reference = reference;
+    }
+
+    @Override
+    public @Nullable String keyId() {
+      return keyId;
+    }
+
+    @Override
+    public PublicKey publicKey() {
+      return publicKey;
+    }
+
+    @Override
+    public String reference() {
+      return reference;
+    }
+
     @Override
     public Algorithm algorithm() {
       return Algorithm.EdDSA;
@@ -530,8 +561,28 @@ public final class KeySet {
     }
   }
 
-  private record HmacVerifier(Algorithm algorithm, @Nullable String keyId, byte[] secret)
-      implements Verifier {
+  /** A class, not a record: a record would expose the secret through an accessor. */
+  private static final class HmacVerifier implements Verifier {
+    private final Algorithm algorithm;
+    private final @Nullable String keyId;
+    private final byte[] secret;
+
+    HmacVerifier(Algorithm algorithm, @Nullable String keyId, byte[] secret) {
+      this.algorithm = algorithm;
+      this.keyId = keyId;
+      this.secret = secret.clone();
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return algorithm;
+    }
+
+    @Override
+    public @Nullable String keyId() {
+      return keyId;
+    }
+
     @Override
     public boolean verify(byte[] signingInput, byte[] signature) {
       return Primitives.hmacVerify(algorithm, secret, signingInput, signature);

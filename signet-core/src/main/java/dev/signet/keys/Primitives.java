@@ -1,5 +1,6 @@
 package dev.signet.keys;
 
+import dev.signet.SuppressForbidden;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -10,6 +11,7 @@ import java.security.spec.PSSParameterSpec;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place that chooses signature primitives.
@@ -19,6 +21,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * upload. ECDSA uses the JDK in IEEE P1363 (raw R‖S) format, which is what JWS needs; RSA-PSS uses
  * the JDK with the salt length JWA mandates (the hash length).
  */
+@SuppressForbidden(reason = "the one place that chooses signature and MAC primitives")
 final class Primitives {
   private Primitives() {}
 
@@ -40,7 +43,7 @@ final class Primitives {
   }
 
   /** Decodes and fully validates a public key once, so each verification skips the decoding. */
-  static Ed25519.PublicPoint ed25519Point(byte[] publicKey) {
+  static Ed25519.@Nullable PublicPoint ed25519Point(byte[] publicKey) {
     if (publicKey.length != Ed25519.PUBLIC_KEY_SIZE) {
       return null;
     }

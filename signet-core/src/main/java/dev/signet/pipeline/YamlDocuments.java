@@ -101,7 +101,8 @@ final class YamlDocuments {
       throw new InputException(
           source,
           where(text, e.getPosition()),
-          String.format("special character U+%04X is not allowed", e.getCodePoint()));
+          String.format(
+              java.util.Locale.ROOT, "special character U+%04X is not allowed", e.getCodePoint()));
     } catch (YamlEngineException e) {
       throw new InputException(source, null, clip(engineProblem(e, limits)));
     } catch (StackOverflowError e) {
