@@ -105,7 +105,7 @@ public sealed interface KeyRef {
       for (int i = 0; i < value.length(); i++) {
         char c = value.charAt(i);
         if (c < 0x20 || c == 0x7f || "%;?&#".indexOf(c) >= 0 || (binary && c > 0x7e)) {
-          b.append('%').append(String.format("%02x", (int) c));
+          b.append('%').append(java.util.HexFormat.of().toHexDigits((byte) c));
         } else {
           b.append(c);
         }

@@ -1,5 +1,6 @@
 package dev.signet.keys;
 
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.Arrays;
 
@@ -29,13 +30,8 @@ public final class NativeSignatures {
         byte[] spki = key.getEncoded();
         if (spki == null
             || spki.length != ED25519_SPKI_PREFIX.length + 32
-            || !Arrays.equals(
-                spki,
-                0,
-                ED25519_SPKI_PREFIX.length,
-                ED25519_SPKI_PREFIX,
-                0,
-                ED25519_SPKI_PREFIX.length)) {
+            || !MessageDigest.isEqual(
+                Arrays.copyOf(spki, ED25519_SPKI_PREFIX.length), ED25519_SPKI_PREFIX)) {
           return false;
         }
         var point =

@@ -25,7 +25,10 @@ class NativeSignaturesTest {
 
     assertThat(NativeSignatures.verify(alg, key.publicKey(), MESSAGE, sig)).isTrue();
     assertThat(NativeSignatures.verify(alg, other.publicKey(), MESSAGE, sig)).isFalse();
-    assertThat(NativeSignatures.verify(alg, key.publicKey(), "other".getBytes(), sig)).isFalse();
+    assertThat(
+            NativeSignatures.verify(
+                alg, key.publicKey(), "other".getBytes(StandardCharsets.UTF_8), sig))
+        .isFalse();
     byte[] flipped = sig.clone();
     flipped[flipped.length / 2] ^= 1;
     assertThat(NativeSignatures.verify(alg, key.publicKey(), MESSAGE, flipped)).isFalse();

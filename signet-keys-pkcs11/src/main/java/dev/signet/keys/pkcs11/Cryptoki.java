@@ -327,7 +327,9 @@ final class Cryptoki {
    * may still reach is not safe, and a process loads only a few modules.
    */
   static Cryptoki load(Path library) throws LoadException {
-    if (LINKER.canonicalLayouts().get("long").byteSize() != 8
+    MemoryLayout cLong = LINKER.canonicalLayouts().get("long");
+    if (cLong == null
+        || cLong.byteSize() != 8
         || System.getProperty("os.name", "").startsWith("Windows")) {
       throw new LoadException(
           "PKCS#11 through FFM needs a 64-bit Linux or macOS JVM (CK_ULONG of 8 bytes, unpacked"
@@ -477,7 +479,7 @@ final class Cryptoki {
 
   void closeSession(long session) {
     try {
-      long unused = (long) cCloseSession.invokeExact(session);
+      long _ = (long) cCloseSession.invokeExact(session);
     } catch (Throwable t) {
       // Closing is best effort: the session is gone from our side either way.
     }
@@ -510,7 +512,11 @@ final class Cryptoki {
     }
   }
 
-  /** One attribute of a search or generation template. */
+  /**
+   * One attribute of a search or generation template. The bytes go straight into native memory;
+   * attributes are never compared or hashed, so array identity semantics do not matter.
+   */
+  @SuppressWarnings("ArrayRecordComponent")
   record Attribute(long type, byte[] value) {
     static Attribute ofLong(long type, long value) {
       byte[] b = new byte[8];
@@ -581,7 +587,7 @@ final class Cryptoki {
         }
       } finally {
         try {
-          long unused = (long) cFindObjectsFinal.invokeExact(session);
+          long _ = (long) cFindObjectsFinal.invokeExact(session);
         } catch (Throwable e) {
           // The search is over either way; a failure here leaves nothing to clean up.
         }
@@ -631,7 +637,11 @@ final class Cryptoki {
     }
   }
 
-  /** A mechanism and its parameter bytes (a CK_ULONG struct in native byte order), if any. */
+  /**
+   * A mechanism and its parameter bytes (a CK_ULONG struct in native byte order), if any. Like
+   * {@link Attribute}, never compared.
+   */
+  @SuppressWarnings("ArrayRecordComponent")
   record Mechanism(long type, byte @Nullable [] parameter) {
     /** CK_RSA_PKCS_PSS_PARAMS { hashAlg, mgf, sLen }: three CK_ULONGs, no padding. */
     static Mechanism pss(long hash, long mgf, long saltLength) {

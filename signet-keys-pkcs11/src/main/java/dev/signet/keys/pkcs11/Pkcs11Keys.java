@@ -172,7 +172,7 @@ public final class Pkcs11Keys {
               KeyException.Reason.NOT_ALLOWED,
               uri.display() + ": an object with this id already exists");
         }
-        return null;
+        return true;
       });
     } catch (CkException e) {
       throw Failures.of(uri, e);
@@ -197,7 +197,7 @@ public final class Pkcs11Keys {
       case ES256, ES384, ES512 -> {
         keyType = Cryptoki.CKK_EC;
         mechanism = new Cryptoki.Mechanism(Cryptoki.CKM_EC_KEY_PAIR_GEN, null);
-        pub.add(new Attribute(Cryptoki.CKA_EC_PARAMS, TokenObjects.Curve.of(alg).oid));
+        pub.add(new Attribute(Cryptoki.CKA_EC_PARAMS, TokenObjects.Curve.of(alg).oid()));
       }
       case PS256, PS512 -> {
         keyType = Cryptoki.CKK_RSA;

@@ -5,6 +5,7 @@ import static dev.signet.keys.pkcs11.Cryptoki.Attribute;
 import dev.signet.keys.Algorithm;
 import dev.signet.keys.KeyException;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,18 +38,24 @@ final class TokenObjects {
     final String curveName;
     final Algorithm algorithm;
     final int scalarBytes;
-    final byte[] oid;
+    private final String oidHex;
 
     Curve(String curveName, Algorithm algorithm, int scalarBytes, String oidHex) {
       this.curveName = curveName;
       this.algorithm = algorithm;
       this.scalarBytes = scalarBytes;
-      this.oid = HexFormat.of().parseHex(oidHex);
+      this.oidHex = oidHex;
+    }
+
+    /** The DER of the curve's OID, as CKA_EC_PARAMS holds it. */
+    byte[] oid() {
+      return HexFormat.of().parseHex(oidHex);
     }
 
     static @Nullable Curve of(byte[] ecParams) {
+      String hex = HexFormat.of().formatHex(ecParams);
       for (Curve c : values()) {
-        if (Arrays.equals(c.oid, ecParams)) {
+        if (c.oidHex.equals(hex)) {
           return c;
         }
       }
@@ -72,7 +79,8 @@ final class TokenObjects {
   static final byte[] ED25519_NAME = HexFormat.of().parseHex("130c656477617264733235353139");
 
   private static boolean isEd25519(byte[] ecParams) {
-    return Arrays.equals(ecParams, ED25519_OID) || Arrays.equals(ecParams, ED25519_NAME);
+    return MessageDigest.isEqual(ecParams, ED25519_OID)
+        || MessageDigest.isEqual(ecParams, ED25519_NAME);
   }
 
   /** The search template for the reference's label and id, for objects of {@code objectClass}. */
@@ -213,7 +221,7 @@ final class TokenObjects {
           throw malformed(uri, "CKA_EC_POINT is not an uncompressed point");
         }
         return new Found(
-            handle, curve.algorithm, Jca.ecPublicKey(curve.oid, point), 2 * curve.scalarBytes);
+            handle, curve.algorithm, Jca.ecPublicKey(curve.oid(), point), 2 * curve.scalarBytes);
       }
       if (keyType == Cryptoki.CKK_EC_EDWARDS) {
         byte[] params = required(ck, session, handle, Cryptoki.CKA_EC_PARAMS, "CKA_EC_PARAMS", uri);
@@ -301,7 +309,7 @@ final class TokenObjects {
   private static @Nullable Boolean bool(Cryptoki ck, long session, long object, long type)
       throws CkException {
     byte[] v = ck.attribute(session, object, type);
-    return v == null || v.length != 1 ? null : v[0] != 0;
+    return (v == null || v.length != 1) ? null : v[0] != 0;
   }
 
   private static byte[] required(

@@ -416,7 +416,7 @@ class Pkcs11FailuresTest {
                 s,
                 new Cryptoki.Mechanism(Cryptoki.CKM_EC_KEY_PAIR_GEN, null),
                 List.of(
-                    new Cryptoki.Attribute(Cryptoki.CKA_EC_PARAMS, TokenObjects.Curve.P256.oid),
+                    new Cryptoki.Attribute(Cryptoki.CKA_EC_PARAMS, TokenObjects.Curve.P256.oid()),
                     Cryptoki.Attribute.ofBool(Cryptoki.CKA_TOKEN, true),
                     Cryptoki.Attribute.ofText(Cryptoki.CKA_LABEL, label),
                     new Cryptoki.Attribute(Cryptoki.CKA_ID, id)),

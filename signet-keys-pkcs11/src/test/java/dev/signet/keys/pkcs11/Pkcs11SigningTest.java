@@ -67,7 +67,9 @@ class Pkcs11SigningTest {
       KEYS.put(
           alg,
           Pkcs11Keys.generate(
-              SoftHsm.ref(TOKEN, "key-" + alg.jwa().toLowerCase(), PIN), alg, SoftHsm.noEnv()));
+              SoftHsm.ref(TOKEN, "key-" + alg.jwa().toLowerCase(java.util.Locale.ROOT), PIN),
+              alg,
+              SoftHsm.noEnv()));
     }
   }
 
@@ -90,7 +92,8 @@ class Pkcs11SigningTest {
     assertThat(key.reference()).contains("pin-value=[redacted]").doesNotContain(PIN);
     byte[] sig = key.signMessage(MESSAGE);
     assertThat(jdkVerify(alg, key.publicKey(), MESSAGE, sig)).isTrue();
-    assertThat(jdkVerify(alg, key.publicKey(), "other".getBytes(), sig)).isFalse();
+    assertThat(jdkVerify(alg, key.publicKey(), "other".getBytes(StandardCharsets.UTF_8), sig))
+        .isFalse();
   }
 
   @Test
@@ -120,7 +123,7 @@ class Pkcs11SigningTest {
         Files.writeString(
             dir.resolve("pub.pem"),
             "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes())
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
                     .encodeToString(key.publicKey().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n");
     String out =
@@ -142,7 +145,7 @@ class Pkcs11SigningTest {
               hsm.run(
                   "openssl",
                   "dgst",
-                  "-" + alg.digest().replace("-", "").toLowerCase(),
+                  "-" + alg.digest().replace("-", "").toLowerCase(java.util.Locale.ROOT),
                   "-sigopt",
                   "rsa_padding_mode:pss",
                   "-sigopt",
@@ -156,7 +159,7 @@ class Pkcs11SigningTest {
               hsm.run(
                   "openssl",
                   "dgst",
-                  "-" + alg.digest().replace("-", "").toLowerCase(),
+                  "-" + alg.digest().replace("-", "").toLowerCase(java.util.Locale.ROOT),
                   "-verify",
                   pub.toString(),
                   "-signature",
@@ -243,7 +246,7 @@ class Pkcs11SigningTest {
                 "pkcs11:token="
                     + TOKEN
                     + ";object=key-"
-                    + alg.jwa().toLowerCase()
+                    + alg.jwa().toLowerCase(java.util.Locale.ROOT)
                     + "?module-path="
                     + SoftHsm.MODULE);
     PublicKey pub = Pkcs11Keys.publicKey(noPin, SoftHsm.noEnv());

@@ -67,7 +67,7 @@ final class SoftHsm implements AutoCloseable {
   }
 
   private static boolean onPath(String program) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator, -1)) {
       if (Files.isExecutable(Path.of(d, program))) {
         return true;
       }
