@@ -97,14 +97,14 @@ public sealed interface KeyRef {
 
     /**
      * Percent-encodes what must not reach a message or log line raw (control characters) and what
-     * would change the reference when parsed again ({@code % ; ? & #}); for the binary id also
-     * every byte above 0x7e.
+     * would change the reference when parsed again ({@code % ; ? & #}); the binary id entirely, as
+     * p11-kit prints it.
      */
     private static String printable(String value, boolean binary) {
       StringBuilder b = new StringBuilder(value.length());
       for (int i = 0; i < value.length(); i++) {
         char c = value.charAt(i);
-        if (c < 0x20 || c == 0x7f || "%;?&#".indexOf(c) >= 0 || (binary && c > 0x7e)) {
+        if (binary || c < 0x20 || c == 0x7f || "%;?&#".indexOf(c) >= 0) {
           b.append('%').append(java.util.HexFormat.of().toHexDigits((byte) c));
         } else {
           b.append(c);

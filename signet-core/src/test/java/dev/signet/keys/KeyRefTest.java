@@ -39,7 +39,7 @@ class KeyRefTest {
   void pkcs11IdIsBinaryAndDisplaysPrintably() throws Exception {
     var ref = (KeyRef.Pkcs11) KeyRef.parse("pkcs11:token=t%0a;id=%a0%FF%01A;object=a%3bb");
     assertThat(ref.idBytes()).containsExactly(0xa0, 0xff, 0x01, 'A');
-    assertThat(ref.display()).isEqualTo("pkcs11:token=t%0a;id=%a0%ff%01A;object=a%3bb");
+    assertThat(ref.display()).isEqualTo("pkcs11:token=t%0a;id=%a0%ff%01%41;object=a%3bb");
     assertThat(KeyRef.parse(ref.display())).isEqualTo(ref);
     assertThat(((KeyRef.Pkcs11) KeyRef.parse("pkcs11:token=t;object=k")).idBytes()).isNull();
     assertThatThrownBy(() -> KeyRef.parse("pkcs11:token=t;id=\u20ac"))

@@ -475,6 +475,19 @@ class Pkcs11FailuresTest {
   }
 
   @Test
+  void aKeyDeletedFromTheTokenWhileOpenIsReportedGone() throws Exception {
+    tool("--keypairgen", "--key-type", "EC:prime256v1", "--id", "0a", "--label", "doomed");
+    try (Pkcs11Key k = open("token=" + TOKEN + ";object=doomed", PIN)) {
+      assertThat(k.signMessage(new byte[1])).isNotEmpty();
+      tool("--delete-object", "--type", "privkey", "--id", "0a"); // another process, meanwhile
+      refused(
+          () -> k.signMessage(new byte[1]),
+          NOT_FOUND,
+          "the key is no longer on the token (C_SignInit: CKR_OBJECT_HANDLE_INVALID)");
+    }
+  }
+
+  @Test
   void aClosedKeySignsNoMore() throws Exception {
     Pkcs11Key k = open("token=" + TOKEN + ";object=ed", PIN);
     k.close();
