@@ -15,8 +15,10 @@ import picocli.CommandLine.Command;
     description = "Zero-trust signing for CI/CD: signed Buildkite pipelines, verified jobs.",
     subcommands = {
       KeygenCommand.class,
+      KeyCommand.class,
       PipelineCommand.class,
       JobCommand.class,
+      AttestCommand.class,
       DemoCommand.class,
       TrainCommand.class
     },

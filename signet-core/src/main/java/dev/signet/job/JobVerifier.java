@@ -38,7 +38,7 @@ public final class JobVerifier {
   static final String PLUGINS = "BUILDKITE_PLUGINS";
 
   private static final JsonReader PLUGINS_READER =
-      new JsonReader(new InputLimits(1 << 20, 0, 64, 1, 1));
+      new JsonReader(new InputLimits(InputLimits.MAX_JOB_PLUGINS_BYTES, 0, 64, 1, 1));
 
   private final @Nullable VerificationKeys keys;
   private final FailureBehavior behavior;

@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MatrixPermutations {
   /** Most jobs one matrix step may expand to; Buildkite's own limits are far lower. */
-  static final int MAX_PERMUTATIONS = 10_000;
+  static final int MAX_PERMUTATIONS = dev.signet.input.InputLimits.MAX_MATRIX_PERMUTATIONS;
 
   private MatrixPermutations() {}
 

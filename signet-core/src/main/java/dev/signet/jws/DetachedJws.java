@@ -33,8 +33,8 @@ import org.jspecify.annotations.Nullable;
 public final class DetachedJws {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-  private static final int MAX_HEADER_CHARS = 4096;
-  private static final int MAX_VALUE_CHARS = 16384;
+  private static final int MAX_HEADER_CHARS = InputLimits.MAX_JWS_HEADER_CHARS;
+  private static final int MAX_VALUE_CHARS = InputLimits.MAX_JWS_CHARS;
 
   private DetachedJws() {}
 

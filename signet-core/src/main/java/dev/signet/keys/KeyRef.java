@@ -194,7 +194,7 @@ public sealed interface KeyRef {
             "type");
     private static final Set<String> PKCS11_QUERY =
         Set.of("pin-source", "pin-value", "module-name", "module-path");
-    private static final int MAX_REF_CHARS = 4096;
+    private static final int MAX_REF_CHARS = dev.signet.input.InputLimits.MAX_KEY_REF_CHARS;
 
     static KeyRef parse(String ref) throws KeyException {
       if (ref.isEmpty()) {

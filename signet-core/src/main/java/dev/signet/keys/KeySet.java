@@ -335,7 +335,8 @@ public final class KeySet {
     return JwkJson.set(out);
   }
 
-  private JWK select(@Nullable String keyId) throws KeyException {
+  /** The JWK with {@code keyId}, or the only one; package-private for key export. */
+  JWK select(@Nullable String keyId) throws KeyException {
     if (keyId == null || keyId.isEmpty()) {
       if (keys.size() != 1) {
         throw new KeyException(
