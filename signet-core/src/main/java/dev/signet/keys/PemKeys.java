@@ -5,6 +5,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.signet.SuppressForbidden;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -185,6 +186,7 @@ public final class PemKeys {
    * @throws KeyException {@link KeyException.Reason#NOT_ALLOWED} for keys whose material cannot
    *     leave their home (HSM, KMS)
    */
+  @SuppressForbidden(reason = "writes the private JWKS the user asked to import into")
   public static String privateJwks(SigningKey key, @Nullable String kid) throws KeyException {
     if (!(key instanceof LocalKey local)) {
       throw new KeyException(
