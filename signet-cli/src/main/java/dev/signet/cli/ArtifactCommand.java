@@ -105,83 +105,87 @@ final class ArtifactCommand {
       }
       List<Path> inputs = checkInputs(files);
       SigningKey signingKey = KeyRefs.signingKey(KeyRefs.parse(key, "--key"), System.getenv());
-      boolean prehash = HashAlgorithm.of(signingKey.algorithm()).isPresent();
-      if ((digestOnly || digest != null) && !prehash) {
-        ArtifactSigner.requiredHash(signingKey); // throws, naming the key
-      }
-      long started = System.nanoTime();
-
-      if (digest != null) {
-        Digest d = Digest.parse(digest, "--digest");
-        BlobSignature sig = ArtifactSigner.sign(signingKey, d);
-        writeOutputs(sig, bundle, outputSignature, out);
-        summary(err, 1, 0, d.algorithm(), signingKey, started, List.of());
-        return ExitCode.OK;
-      }
-
-      boolean several = inputs.size() > 1;
-      HashAlgorithm hash = prehash ? ArtifactSigner.requiredHash(signingKey) : null;
-      if (!prehash && bundle != null) {
-        // Say so before any work: an Ed25519 key makes no bundle.
-        throw new ArtifactException(
-            ArtifactException.Reason.UNSUPPORTED,
-            signingKey.reference()
-                + ": an Ed25519 key makes a detached signature only (--output-signature); a"
-                + " Sigstore bundle needs a key that signs digests (ECDSA or RSA-PSS)");
-      }
-      Progress progress = Progress.start(err, inputs);
-      int threads =
-          Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), inputs.size()));
-      ExecutorService pool = Executors.newFixedThreadPool(threads);
-      List<Future<Long>> futures = new ArrayList<>();
-      for (Path file : inputs) {
-        futures.add(
-            pool.submit(() -> {
-              BlobSignature sig =
-                  hash == null
-                      ? ArtifactSigner.signMessage(signingKey, readWhole(file))
-                      : ArtifactSigner.sign(signingKey, Digest.ofFile(file, hash, progress::add));
-              if (several) {
-                writeOutputs(
-                    sig,
-                    sig.digest() == null ? null : sibling(file, ".sigstore.json"),
-                    sibling(file, ".sig"),
-                    out);
-              } else {
-                writeOutputs(sig, bundle, outputSignature, out);
-              }
-              progress.fileDone();
-              return Files.size(file);
-            }));
-      }
-      pool.shutdown();
-      List<SignetException> failures = new ArrayList<>();
-      long bytes = 0;
       try {
-        for (Future<Long> f : futures) {
-          try {
-            bytes += f.get();
-          } catch (ExecutionException e) {
-            if (e.getCause() instanceof KeyException k) {
-              // The key is broken for every file: stop rather than repeat the error.
-              pool.shutdownNow();
-              throw k;
-            }
-            if (!(e.getCause() instanceof SignetException s)) {
-              throw e.getCause() instanceof Exception x ? x : e;
-            }
-            failures.add(s);
-          }
+        boolean prehash = HashAlgorithm.of(signingKey.algorithm()).isPresent();
+        if ((digestOnly || digest != null) && !prehash) {
+          ArtifactSigner.requiredHash(signingKey); // throws, naming the key
         }
+        long started = System.nanoTime();
+
+        if (digest != null) {
+          Digest d = Digest.parse(digest, "--digest");
+          BlobSignature sig = ArtifactSigner.sign(signingKey, d);
+          writeOutputs(sig, bundle, outputSignature, out);
+          summary(err, 1, 0, d.algorithm(), signingKey, started, List.of());
+          return ExitCode.OK;
+        }
+
+        boolean several = inputs.size() > 1;
+        HashAlgorithm hash = prehash ? ArtifactSigner.requiredHash(signingKey) : null;
+        if (!prehash && bundle != null) {
+          // Say so before any work: an Ed25519 key makes no bundle.
+          throw new ArtifactException(
+              ArtifactException.Reason.UNSUPPORTED,
+              signingKey.reference()
+                  + ": an Ed25519 key makes a detached signature only (--output-signature); a"
+                  + " Sigstore bundle needs a key that signs digests (ECDSA or RSA-PSS)");
+        }
+        Progress progress = Progress.start(err, inputs);
+        int threads =
+            Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), inputs.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        List<Future<Long>> futures = new ArrayList<>();
+        for (Path file : inputs) {
+          futures.add(
+              pool.submit(() -> {
+                BlobSignature sig =
+                    hash == null
+                        ? ArtifactSigner.signMessage(signingKey, readWhole(file))
+                        : ArtifactSigner.sign(signingKey, Digest.ofFile(file, hash, progress::add));
+                if (several) {
+                  writeOutputs(
+                      sig,
+                      sig.digest() == null ? null : sibling(file, ".sigstore.json"),
+                      sibling(file, ".sig"),
+                      out);
+                } else {
+                  writeOutputs(sig, bundle, outputSignature, out);
+                }
+                progress.fileDone();
+                return Files.size(file);
+              }));
+        }
+        pool.shutdown();
+        List<SignetException> failures = new ArrayList<>();
+        long bytes = 0;
+        try {
+          for (Future<Long> f : futures) {
+            try {
+              bytes += f.get();
+            } catch (ExecutionException e) {
+              if (e.getCause() instanceof KeyException k) {
+                // The key is broken for every file: stop rather than repeat the error.
+                pool.shutdownNow();
+                throw k;
+              }
+              if (!(e.getCause() instanceof SignetException s)) {
+                throw e.getCause() instanceof Exception x ? x : e;
+              }
+              failures.add(s);
+            }
+          }
+        } finally {
+          pool.shutdownNow();
+          progress.stop();
+        }
+        for (SignetException f : failures) {
+          err.println("signet: " + Main.oneLine(f.getMessage()));
+        }
+        summary(err, inputs.size() - failures.size(), bytes, hash, signingKey, started, failures);
+        return failures.isEmpty() ? ExitCode.OK : Main.exitCodeOf(failures.getFirst());
       } finally {
-        pool.shutdownNow();
-        progress.stop();
+        KeyRefs.release(signingKey);
       }
-      for (SignetException f : failures) {
-        err.println("signet: " + Main.oneLine(f.getMessage()));
-      }
-      summary(err, inputs.size() - failures.size(), bytes, hash, signingKey, started, failures);
-      return failures.isEmpty() ? ExitCode.OK : Main.exitCodeOf(failures.getFirst());
     }
 
     private static byte[] readWhole(Path file) throws InputException {

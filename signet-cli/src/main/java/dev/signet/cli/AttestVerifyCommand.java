@@ -103,7 +103,8 @@ final class AttestVerifyCommand implements Callable<Integer> {
   }
 
   private static @Nullable String builder(Statement st) {
-    if (st.predicate() instanceof JsonObject p
+    JsonObject p = st.predicate();
+    if (p != null
         && p.get("runDetails") instanceof JsonObject run
         && run.get("builder") instanceof JsonObject b
         && b.get("id") instanceof JsonString id) {

@@ -110,42 +110,49 @@ final class ImageCommand {
         throw new OutputException(output + ": already exists; give a new directory");
       }
       SigningKey signingKey = KeyRefs.signingKey(KeyRefs.parse(key, "--key"), System.getenv());
-      byte[] payload = SimpleSigning.payload(ref, d, annotations);
-      BlobSignature sig = ArtifactSigner.signMessage(signingKey, payload);
-      SignatureImage.Layer layer = SignatureImage.Layer.signature(payload, sig.base64());
-      String tag = ImageReference.signatureTag(d);
-      PrintWriter out = spec.commandLine().getOut();
-      if (output != null) {
-        SignatureImage.Built built = SignatureImage.build(List.of(), layer);
-        writeLayout(output, tag, built, payload);
-        out.println("Wrote " + ref.name() + ":" + tag + " to " + output + " (OCI image layout)");
+      try {
+        byte[] payload = SimpleSigning.payload(ref, d, annotations);
+        BlobSignature sig = ArtifactSigner.signMessage(signingKey, payload);
+        SignatureImage.Layer layer = SignatureImage.Layer.signature(payload, sig.base64());
+        String tag = ImageReference.signatureTag(d);
+        PrintWriter out = spec.commandLine().getOut();
+        if (output != null) {
+          SignatureImage.Built built = SignatureImage.build(List.of(), layer);
+          writeLayout(output, tag, built, payload);
+          out.println("Wrote " + ref.name() + ":" + tag + " to " + output + " (OCI image layout)");
+        }
+        if (client != null) {
+          var stored = client.manifest(ref.repository(), tag);
+          List<SignatureImage.Layer> existing =
+              stored.isEmpty()
+                  ? List.of()
+                  : SignatureImage.parseManifest(
+                      stored.get(), client.display(ref.repository()) + ":" + tag);
+          SignatureImage.Built built = SignatureImage.build(existing, layer);
+          client.pushBlob(ref.repository(), payload);
+          client.pushBlob(ref.repository(), built.config().content());
+          client.putManifest(
+              ref.repository(),
+              tag,
+              built.manifest().content(),
+              SignatureImage.MANIFEST_MEDIA_TYPE);
+          out.println(
+              "Pushed "
+                  + client.display(ref.repository())
+                  + ":"
+                  + tag
+                  + " ("
+                  + built.layers().size()
+                  + (built.layers().size() == 1 ? " signature" : " signatures")
+                  + ", manifest "
+                  + built.manifest().digest()
+                  + ")");
+        }
+        out.flush();
+        return ExitCode.OK;
+      } finally {
+        KeyRefs.release(signingKey);
       }
-      if (client != null) {
-        var stored = client.manifest(ref.repository(), tag);
-        List<SignatureImage.Layer> existing =
-            stored.isEmpty()
-                ? List.of()
-                : SignatureImage.parseManifest(
-                    stored.get(), client.display(ref.repository()) + ":" + tag);
-        SignatureImage.Built built = SignatureImage.build(existing, layer);
-        client.pushBlob(ref.repository(), payload);
-        client.pushBlob(ref.repository(), built.config().content());
-        client.putManifest(
-            ref.repository(), tag, built.manifest().content(), SignatureImage.MANIFEST_MEDIA_TYPE);
-        out.println(
-            "Pushed "
-                + client.display(ref.repository())
-                + ":"
-                + tag
-                + " ("
-                + built.layers().size()
-                + (built.layers().size() == 1 ? " signature" : " signatures")
-                + ", manifest "
-                + built.manifest().digest()
-                + ")");
-      }
-      out.flush();
-      return ExitCode.OK;
     }
 
     private static boolean isEmptyDir(Path dir) throws IOException {

@@ -63,8 +63,8 @@ final class KeyExportCosignCommand implements Callable<Integer> {
     write(priv, encrypted, true);
     write(pub, PemKeys.publicKeyPem(key.publicKey()), false);
     var out = spec.commandLine().getOut();
-    out.printf("Private key written to %s (mode 0600)%n", priv);
-    out.printf("Public key written to %s%n", pub);
+    out.printf(java.util.Locale.ROOT, "Private key written to %s (mode 0600)%n", priv);
+    out.printf(java.util.Locale.ROOT, "Public key written to %s%n", pub);
     out.flush();
     return ExitCode.OK;
   }

@@ -64,8 +64,11 @@ final class KeyImportCosignCommand implements Callable<Integer> {
       spec.commandLine()
           .getOut()
           .printf(
+              java.util.Locale.ROOT,
               "Imported %s key \"%s\" into %s (mode 0600; keep it secret)%n",
-              k.algorithm(), id, output);
+              k.algorithm(),
+              id,
+              output);
       spec.commandLine().getOut().flush();
     } else {
       CommandOutput.write(spec, null, jwks);

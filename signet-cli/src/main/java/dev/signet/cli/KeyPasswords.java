@@ -68,6 +68,7 @@ final class KeyPasswords {
     return null;
   }
 
+  @SuppressWarnings("SystemConsoleNull") // still documented to return null without a console
   private static Console terminal(String file) throws KeyException {
     Console console = System.console();
     if (console == null || !console.isTerminal()) {

@@ -13,6 +13,7 @@ import dev.signet.keys.SigningKey;
 import dev.signet.keys.VerificationKeys;
 import dev.signet.keys.Verifier;
 import dev.signet.keys.VerifyingKey;
+import dev.signet.keys.pkcs11.Pkcs11Keys;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -95,7 +96,12 @@ final class KeyRefs {
   static List<VerifyingKey> publicKeys(KeyRef ref, Map<String, String> env, PrintWriter err)
       throws KeyException {
     if (!(ref instanceof KeyRef.File f)) {
-      return List.of(VerifyingKey.of(signingKey(ref, env)));
+      SigningKey key = signingKey(ref, env);
+      try {
+        return List.of(VerifyingKey.of(key));
+      } finally {
+        release(key);
+      }
     }
     String path = f.path().toString();
     String text = read(f);
@@ -170,10 +176,12 @@ final class KeyRefs {
     }
   }
 
-  /** TODO(pkcs11): {@code Pkcs11Keys.open(ref, env)} from signet-keys-pkcs11. */
-  @SuppressWarnings("DoNotCallSuggester") // until the backend module is wired in
+  /**
+   * A key on a PKCS#11 token (signet-keys-pkcs11). The key stays open, and the token logged in,
+   * until the process ends: every command signs with one key and exits.
+   */
   static SigningKey pkcs11(KeyRef.Pkcs11 ref, Map<String, String> env) throws KeyException {
-    throw notBuilt(ref, "PKCS#11 keys", "signet-keys-pkcs11");
+    return Pkcs11Keys.open(ref, env);
   }
 
   /** TODO(kms): {@code AwsKmsKeys.open(ref, env)} from signet-keys-kms. */
@@ -207,6 +215,20 @@ final class KeyRefs {
     return new KeyException(
         KeyException.Reason.UNAVAILABLE,
         ref.display() + ": " + what + " are not built yet (module " + module + ")");
+  }
+
+  /**
+   * Gives back what a key holds open (a PKCS#11 session and login); file keys hold nothing.
+   * Commands call it when done, so that in-process use (tests, the demo) does not pile up sessions.
+   */
+  static void release(SigningKey key) {
+    if (key instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // closing is best effort: the signature is made, and process exit ends the session anyway
+      }
+    }
   }
 
   // ---- helpers ----

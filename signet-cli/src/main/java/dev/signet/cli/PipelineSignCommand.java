@@ -109,49 +109,55 @@ final class PipelineSignCommand implements Callable<Integer> {
     }
     PrintWriter err = spec.commandLine().getErr();
     SigningKey key = signingKey();
-    Signer signer = Signer.of(key);
-    PipelineInput input = PipelineInput.read(file);
-    PipelineSigner.refuseInterpolation(input.text(), input.source());
-    List<Pipeline> docs = input.parseAll();
+    try {
+      Signer signer = Signer.of(key);
+      PipelineInput input = PipelineInput.read(file);
+      PipelineSigner.refuseInterpolation(input.text(), input.source());
+      List<Pipeline> docs = input.parseAll();
 
-    BiConsumer<String, byte[]> debug = null;
-    if (debugSigning) {
-      err.println(
-          "warning: --debug-signing prints canonical payloads, which can contain secret env values");
-      err.println("Public Key Thumbprint (sha256): " + thumbprint(key));
-      debug =
-          (path, payload) ->
-              err.println(
-                  "Signed Step: "
-                      + path
-                      + " "
-                      + new String(payload, StandardCharsets.UTF_8)
-                      + " checksum: "
-                      + sha256(payload));
-    }
-    List<String> rendered = new ArrayList<>();
-    for (Pipeline doc : docs) {
-      Pipeline signed;
-      try {
-        signed =
-            PipelineSigner.sign(doc, signer, new PipelineSigner.Options(null, repo, true, debug));
-      } catch (PipelineSigningException e) {
-        if (e.reason() != PipelineSigningException.Reason.UNKNOWN_STEP) {
-          throw e;
-        }
-        // The signer names the step but does not know the file.
-        throw new InputException(input.source(), null, e.getMessage(), e);
+      BiConsumer<String, byte[]> debug = null;
+      if (debugSigning) {
+        err.println(
+            "warning: --debug-signing prints canonical payloads, which can contain secret env values");
+        err.println("Public Key Thumbprint (sha256): " + thumbprint(key));
+        debug =
+            (path, payload) ->
+                err.println(
+                    "Signed Step: "
+                        + path
+                        + " "
+                        + new String(payload, StandardCharsets.UTF_8)
+                        + " checksum: "
+                        + sha256(payload));
       }
-      rendered.add(
-          format.equals("json") ? PipelineWriter.toJson(signed) : PipelineWriter.toYaml(signed));
+      List<String> rendered = new ArrayList<>();
+      for (Pipeline doc : docs) {
+        Pipeline signed;
+        try {
+          signed =
+              PipelineSigner.sign(doc, signer, new PipelineSigner.Options(null, repo, true, debug));
+        } catch (PipelineSigningException e) {
+          if (e.reason() != PipelineSigningException.Reason.UNKNOWN_STEP) {
+            throw e;
+          }
+          // The signer names the step but does not know the file.
+          throw new InputException(input.source(), null, e.getMessage(), e);
+        }
+        rendered.add(
+            format.equals("json") ? PipelineWriter.toJson(signed) : PipelineWriter.toYaml(signed));
+      }
+      String text =
+          format.equals("json")
+              ? (rendered.size() == 1
+                      ? rendered.getFirst()
+                      : "[" + String.join(",", rendered) + "]")
+                  + "\n"
+              : String.join("---\n", rendered);
+      CommandOutput.write(spec, output, text);
+      return ExitCode.OK;
+    } finally {
+      KeyRefs.release(key);
     }
-    String text =
-        format.equals("json")
-            ? (rendered.size() == 1 ? rendered.getFirst() : "[" + String.join(",", rendered) + "]")
-                + "\n"
-            : String.join("---\n", rendered);
-    CommandOutput.write(spec, output, text);
-    return ExitCode.OK;
   }
 
   /**

@@ -220,7 +220,6 @@ class KeyRefsCommandTest {
               "projects/p/locations/l/keyRings/r/cryptoKeys/k/cryptoKeyVersions/1"
             },
             new String[] {"--signing-key", "hashivault://release"},
-            new String[] {"--signing-key", "pkcs11:token=ci;object=release?pin-value=1234"},
             new String[] {"--signing-key", "signet://signet.example/acme"})) {
       List<String> all =
           new java.util.ArrayList<>(

@@ -26,6 +26,7 @@ import java.util.Objects;
  *
  * @param payload the serialized body, exactly as signed
  */
+@SuppressWarnings("ArrayRecordComponent") // the constructor and accessor copy the array
 public record DsseEnvelope(String payloadType, byte[] payload, List<Signature> signatures) {
   /** Largest envelope (and bundle) accepted: 8 MiB, the limit for every JSON input. */
   public static final int MAX_BYTES = InputLimits.DEFAULT.maxBytes();
@@ -36,9 +37,10 @@ public record DsseEnvelope(String payloadType, byte[] payload, List<Signature> s
   /**
    * One signature.
    *
-   * @param keyId the unauthenticated {@code keyid} hint; empty when absent
+   * @param keyId the unauthenticated key ID hint of the envelope; empty when absent
    * @param sig the signature in its algorithm's native encoding (ECDSA as DER)
    */
+  @SuppressWarnings("ArrayRecordComponent") // the constructor and accessor copy the array
   public record Signature(String keyId, byte[] sig) {
     public Signature {
       Objects.requireNonNull(keyId, "keyId");
@@ -52,7 +54,9 @@ public record DsseEnvelope(String payloadType, byte[] payload, List<Signature> s
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Signature s && s.keyId.equals(keyId) && Arrays.equals(s.sig, sig);
+      return o instanceof Signature s
+          && s.keyId.equals(keyId)
+          && java.security.MessageDigest.isEqual(s.sig, sig);
     }
 
     @Override
@@ -81,7 +85,7 @@ public record DsseEnvelope(String payloadType, byte[] payload, List<Signature> s
   public boolean equals(Object o) {
     return o instanceof DsseEnvelope e
         && e.payloadType.equals(payloadType)
-        && Arrays.equals(e.payload, payload)
+        && java.security.MessageDigest.isEqual(e.payload, payload)
         && e.signatures.equals(signatures);
   }
 

@@ -249,6 +249,7 @@ public final class CosignKeyFile {
 
   // ---- the JSON body ----
 
+  @SuppressWarnings("ArrayRecordComponent") // private, read once, holds no secret
   private record Sealed(int n, byte[] salt, byte[] nonce, byte[] ciphertext) {}
 
   private static Sealed parse(byte[] body, String source) throws KeyException {
@@ -348,6 +349,7 @@ public final class CosignKeyFile {
   }
 
   /** The password's UTF-8 bytes (as cosign uses them), without an intermediate String. */
+  @SuppressWarnings("ByteBufferBackingArray") // wiping the whole backing array is the point
   private static byte[] utf8(char[] password) {
     ByteBuffer buf = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
     byte[] out = new byte[buf.remaining()];

@@ -52,6 +52,7 @@ import org.jspecify.annotations.Nullable;
  * factories used here only rebuild keys from their numbers; signing goes through {@link
  * Primitives}.
  */
+@SuppressWarnings("ArrayRecordComponent") // package-private: the seed never leaves this package
 record LocalKey(
     Algorithm algorithm,
     @Nullable String keyId,
@@ -84,7 +85,7 @@ record LocalKey(
 
   private byte[] jca(byte[] input, boolean digest) throws KeyException {
     try {
-      return Primitives.jcaSignNative(algorithm, jcaKey, input, digest);
+      return Primitives.jcaSignNative(algorithm, jca(), input, digest);
     } catch (GeneralSecurityException e) {
       throw new KeyException(
           KeyException.Reason.SIGNING_FAILED,
@@ -104,7 +105,12 @@ record LocalKey(
       System.arraycopy(ed25519Seed, 0, out, prefix.length, ed25519Seed.length);
       return out;
     }
-    return jcaKey.getEncoded();
+    return jca().getEncoded();
+  }
+
+  /** The JCA private key of a non-Ed25519 key (exactly one of jcaKey and ed25519Seed is set). */
+  private PrivateKey jca() {
+    return java.util.Objects.requireNonNull(jcaKey, "a JCA key unless Ed25519");
   }
 
   /** The private JWK, for writing a JWKS that {@code pipeline sign} can use. Secret. */
@@ -346,7 +352,7 @@ record LocalKey(
               key.algorithm,
               key.publicKey,
               probe,
-              Primitives.jcaSign(key.algorithm, key.jcaKey, probe));
+              Primitives.jcaSign(key.algorithm, key.jca(), probe));
     } catch (GeneralSecurityException | RuntimeException e) {
       // The JDK's RSA-CRT fault check refuses to sign with mismatched CRT members.
       ok = false;

@@ -15,6 +15,7 @@ final class Pem {
   private Pem() {}
 
   /** One PEM block: its label and decoded body. The body may be secret; callers zero it. */
+  @SuppressWarnings("ArrayRecordComponent") // package-private; callers zero the body
   record Block(String label, byte[] der) {
     @Override
     public String toString() {
