@@ -104,7 +104,7 @@ final class ArtifactCommand {
                 + " FILE.sig and FILE.sigstore.json beside it");
       }
       List<Path> inputs = checkInputs(files);
-      SigningKey signingKey = KeyRefs.signingKey(KeyRefs.parse(key, "--key"), System.getenv());
+      SigningKey signingKey = KeyRefs.signingKey(KeyRefs.parse(key, "--key"), KeyRefs.env());
       try {
         boolean prehash = HashAlgorithm.of(signingKey.algorithm()).isPresent();
         if ((digestOnly || digest != null) && !prehash) {
@@ -310,7 +310,7 @@ final class ArtifactCommand {
       }
       List<VerifyingKey> keys =
           KeyRefs.publicKeys(
-              KeyRefs.parse(key, "--key"), System.getenv(), spec.commandLine().getErr());
+              KeyRefs.parse(key, "--key"), KeyRefs.env(), spec.commandLine().getErr());
       Artifact artifact;
       if (file != null) {
         if (!Files.isRegularFile(file)) {

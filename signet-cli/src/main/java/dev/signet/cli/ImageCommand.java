@@ -109,7 +109,7 @@ final class ImageCommand {
       if (output != null && Files.exists(output) && !isEmptyDir(output)) {
         throw new OutputException(output + ": already exists; give a new directory");
       }
-      SigningKey signingKey = KeyRefs.signingKey(KeyRefs.parse(key, "--key"), System.getenv());
+      SigningKey signingKey = KeyRefs.signingKey(KeyRefs.parse(key, "--key"), KeyRefs.env());
       try {
         byte[] payload = SimpleSigning.payload(ref, d, annotations);
         BlobSignature sig = ArtifactSigner.signMessage(signingKey, payload);
@@ -249,7 +249,7 @@ final class ImageCommand {
       ImageReference ref = ImageReference.parse(reference, "--reference");
       List<VerifyingKey> keys =
           KeyRefs.publicKeys(
-              KeyRefs.parse(key, "--key"), System.getenv(), spec.commandLine().getErr());
+              KeyRefs.parse(key, "--key"), KeyRefs.env(), spec.commandLine().getErr());
       String tag = ImageReference.signatureTag(d);
       Source source =
           input != null

@@ -62,7 +62,7 @@ final class JobCheck {
             jwksFile,
             spec.commandLine().getParseResult().hasMatchedOption("--jwks-file"),
             verificationKey,
-            System.getenv(),
+            KeyRefs.env(),
             err);
     String source = InputFiles.displayName(file);
     Job job =

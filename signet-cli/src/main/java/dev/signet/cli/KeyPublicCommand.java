@@ -34,7 +34,7 @@ final class KeyPublicCommand implements Callable<Integer> {
     }
     List<VerifyingKey> keys =
         KeyRefs.publicKeys(
-            KeyRefs.parse(ref, "KEYREF"), System.getenv(), spec.commandLine().getErr());
+            KeyRefs.parse(ref, "KEYREF"), KeyRefs.env(), spec.commandLine().getErr());
     String text;
     if (format.equals("jwks")) {
       text = VerifyingKey.toJwks(keys) + "\n";

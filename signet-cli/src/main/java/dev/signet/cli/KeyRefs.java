@@ -13,6 +13,9 @@ import dev.signet.keys.SigningKey;
 import dev.signet.keys.VerificationKeys;
 import dev.signet.keys.Verifier;
 import dev.signet.keys.VerifyingKey;
+import dev.signet.keys.kms.AwsKmsKeys;
+import dev.signet.keys.kms.GcpKmsKeys;
+import dev.signet.keys.kms.VaultKeys;
 import dev.signet.keys.pkcs11.Pkcs11Keys;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -29,6 +32,16 @@ import org.jspecify.annotations.Nullable;
 final class KeyRefs {
 
   private KeyRefs() {}
+
+  /**
+   * The environment key backends read (PKCS#11 module and PIN, KMS credentials and endpoints, Vault
+   * address and token); tests replace it, since an in-process CLI cannot change its own.
+   */
+  static volatile java.util.function.Supplier<Map<String, String>> env = System::getenv;
+
+  static Map<String, String> env() {
+    return env.get();
+  }
 
   static KeyRef parse(String ref, String flag) throws KeyException {
     if (ref == null || ref.isEmpty()) {
@@ -184,22 +197,19 @@ final class KeyRefs {
     return Pkcs11Keys.open(ref, env);
   }
 
-  /** TODO(kms): {@code AwsKmsKeys.open(ref, env)} from signet-keys-kms. */
-  @SuppressWarnings("DoNotCallSuggester") // until the backend module is wired in
+  /** An AWS KMS key (signet-keys-kms): credentials and region as the AWS SDK finds them. */
   static SigningKey awsKms(KeyRef.AwsKms ref, Map<String, String> env) throws KeyException {
-    throw notBuilt(ref, "AWS KMS keys", "signet-keys-kms");
+    return AwsKmsKeys.open(ref, env);
   }
 
-  /** TODO(kms): {@code GcpKmsKeys.open(ref, env)} from signet-keys-kms. */
-  @SuppressWarnings("DoNotCallSuggester") // until the backend module is wired in
+  /** A Google Cloud KMS key version (signet-keys-kms). */
   static SigningKey gcpKms(KeyRef.GcpKms ref, Map<String, String> env) throws KeyException {
-    throw notBuilt(ref, "Google Cloud KMS keys", "signet-keys-kms");
+    return GcpKmsKeys.open(ref, env);
   }
 
-  /** TODO(kms): {@code VaultKeys.open(ref, env)} from signet-keys-kms. */
-  @SuppressWarnings("DoNotCallSuggester") // until the backend module is wired in
+  /** A Vault or OpenBao transit key (signet-keys-kms): VAULT_ADDR, VAULT_TOKEN and friends. */
   static SigningKey vault(KeyRef.Vault ref, Map<String, String> env) throws KeyException {
-    throw notBuilt(ref, "Vault/OpenBao transit keys", "signet-keys-kms");
+    return VaultKeys.open(ref, env);
   }
 
   @SuppressWarnings("DoNotCallSuggester") // until the signing service exists
@@ -209,12 +219,6 @@ final class KeyRefs {
         ref.display()
             + ": keys held by the Signet signing service are a later feature of Signet; use a key"
             + " file, pkcs11:, awskms://, gcpkms:// or hashivault:// for now");
-  }
-
-  private static KeyException notBuilt(KeyRef ref, String what, String module) {
-    return new KeyException(
-        KeyException.Reason.UNAVAILABLE,
-        ref.display() + ": " + what + " are not built yet (module " + module + ")");
   }
 
   /**

@@ -175,7 +175,7 @@ final class PipelineSignCommand implements Callable<Integer> {
       throw new UsageException(
           "give one of --signing-key, --jwks-file, --signing-aws-kms-key, --signing-gcp-kms-key");
     }
-    java.util.Map<String, String> env = System.getenv();
+    java.util.Map<String, String> env = KeyRefs.env();
     String aws = KeyRefs.orNull(awsKmsKey);
     String gcp = KeyRefs.orNull(gcpKmsKey);
     boolean jwksExplicit = parsed.hasMatchedOption("--jwks-file");

@@ -67,7 +67,7 @@ final class PipelineVerifyCommand implements Callable<Integer> {
             jwksFile,
             spec.commandLine().getParseResult().hasMatchedOption("--jwks-file"),
             verificationKey,
-            System.getenv(),
+            KeyRefs.env(),
             spec.commandLine().getErr());
     PipelineInput input = PipelineInput.read(file);
     List<Pipeline> docs = input.parseAll();
