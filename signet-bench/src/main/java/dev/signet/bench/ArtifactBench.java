@@ -3,7 +3,6 @@ package dev.signet.bench;
 import dev.signet.artifact.Digest;
 import dev.signet.artifact.HashAlgorithm;
 import dev.signet.cli.Main;
-import dev.signet.keys.Pem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -75,7 +74,9 @@ public final class ArtifactBench {
     for (int i = 0; i < ROUNDS; i++) {
       long t0 = System.nanoTime();
       Process p = new ProcessBuilder("sha256sum", big.toString()).redirectErrorStream(true).start();
-      theirs = new String(p.getInputStream().readAllBytes()).split(" ")[0];
+      String line =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      theirs = line.substring(0, Math.max(0, line.indexOf(' ')));
       if (p.waitFor() != 0) {
         throw new IllegalStateException("sha256sum failed");
       }
@@ -111,7 +112,12 @@ public final class ArtifactBench {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     Path key = dir.resolve("k.pem");
-    Files.writeString(key, Pem.write("PRIVATE KEY", g.generateKeyPair().getPrivate().getEncoded()));
+    Files.writeString(
+        key,
+        "-----BEGIN PRIVATE KEY-----\n"
+            + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(g.generateKeyPair().getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
     List<String> warm = files(dir.resolve("warm"), 1_000);
     run(key, warm); // JIT
     List<String> files = files(dir.resolve("small"), SMALL_FILES);
