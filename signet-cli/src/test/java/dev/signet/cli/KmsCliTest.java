@@ -3,6 +3,7 @@ package dev.signet.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.signet.SuppressForbidden;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonString;
 import java.net.InetAddress;
@@ -29,6 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code gcpkms://} reference, and an unreachable KMS is a one-line key error. Every request goes
  * to this machine: the environment the CLI sees is replaced for the test.
  */
+@SuppressForbidden(
+    reason =
+        "com.sun.net.httpserver is the JDK's exported HTTP server (module jdk.httpserver); the fake"
+            + " needs a real server on 127.0.0.1 speaking Vault's wire protocol")
 class KmsCliTest {
   private static final String TOKEN = "hvs.test-token-not-a-secret";
   private HttpServer server;
