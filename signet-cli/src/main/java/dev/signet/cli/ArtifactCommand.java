@@ -11,6 +11,7 @@ import dev.signet.artifact.HashAlgorithm;
 import dev.signet.artifact.SigstoreBundle;
 import dev.signet.input.InputException;
 import dev.signet.input.InputFiles;
+import dev.signet.input.InputLimits;
 import dev.signet.keys.KeyException;
 import dev.signet.keys.SigningKey;
 import dev.signet.keys.VerifyingKey;
@@ -356,7 +357,7 @@ final class ArtifactCommand {
 
     /** As cosign: content that looks like base64 is decoded, anything else is the signature. */
     private static byte[] readSignature(String path) throws InputException {
-      byte[] raw = InputFiles.readBytes(path, 64 << 10);
+      byte[] raw = InputFiles.readBytes(path, InputLimits.MAX_SIGNATURE_FILE_BYTES);
       String text = new String(raw, java.nio.charset.StandardCharsets.ISO_8859_1).strip();
       if (BASE64.matcher(text).matches()) {
         try {

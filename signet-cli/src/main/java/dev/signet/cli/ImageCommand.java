@@ -370,8 +370,8 @@ final class ImageCommand {
     public List<SignatureImage.Layer> layers(String tag) throws SignetException {
       String indexPath = dir.resolve("index.json").toString();
       JsonValue index =
-          new JsonReader(new InputLimits(1 << 20, 0, 16, 1, 1))
-              .parse(InputFiles.readText(indexPath, 1 << 20), indexPath);
+          new JsonReader(new InputLimits(InputLimits.MAX_OCI_MANIFEST_BYTES, 0, 16, 1, 1))
+              .parse(InputFiles.readText(indexPath, InputLimits.MAX_OCI_MANIFEST_BYTES), indexPath);
       if (!(index instanceof JsonObject o)
           || !(o.get("manifests") instanceof JsonArray manifests)) {
         throw new InputException(indexPath, null, "not an OCI image index");
@@ -392,7 +392,7 @@ final class ImageCommand {
     @Override
     public byte[] blob(Digest digest) throws SignetException {
       Path p = dir.resolve("blobs").resolve(digest.algorithm().prefix()).resolve(digest.hex());
-      byte[] content = InputFiles.readBytes(p.toString(), 4 << 20);
+      byte[] content = InputFiles.readBytes(p.toString(), InputLimits.MAX_OCI_MANIFEST_BYTES);
       if (!Digest.of(digest.algorithm(), content, 0, content.length).equals(digest)) {
         throw new InputException(p.toString(), null, "the blob does not match its digest");
       }

@@ -34,7 +34,7 @@ final class RegistryClient {
   static final String ACCEPT_MANIFESTS =
       "application/vnd.oci.image.manifest.v1+json,"
           + " application/vnd.docker.distribution.manifest.v2+json";
-  private static final int MAX_BLOB_BYTES = 4 << 20;
+  private static final int MAX_BLOB_BYTES = InputLimits.MAX_OCI_MANIFEST_BYTES;
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
   private final URI base;

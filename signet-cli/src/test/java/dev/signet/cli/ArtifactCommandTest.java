@@ -464,6 +464,38 @@ class ArtifactCommandTest {
   }
 
   @Test
+  void signatureFilesAreReadUpToTheLimit() throws Exception {
+    Path art = file("a", "a");
+    int max = dev.signet.input.InputLimits.MAX_SIGNATURE_FILE_BYTES;
+    Path at = dir.resolve("at.sig");
+    Files.write(at, new byte[max]);
+    Cli refused =
+        Cli.run(
+            "artifact",
+            "verify",
+            art.toString(),
+            "--key",
+            pub.toString(),
+            "--signature",
+            at.toString());
+    assertThat(refused.exitCode()).as(refused.err()).isEqualTo(ExitCode.REFUSED);
+    Path past = dir.resolve("past.sig");
+    Files.write(past, new byte[max + 1]);
+    Cli tooLarge =
+        Cli.run(
+            "artifact",
+            "verify",
+            art.toString(),
+            "--key",
+            pub.toString(),
+            "--signature",
+            past.toString());
+    assertThat(tooLarge.exitCode()).isEqualTo(ExitCode.INPUT);
+    assertThat(tooLarge.errLines())
+        .containsExactly("signet: " + past + ": larger than the input limit of 64 KiB");
+  }
+
+  @Test
   void jwksRotationSetsAndJwksSigningKeysWork() throws Exception {
     Fixtures.Keys old = Fixtures.keygen(dir, "old", "ES256");
     Fixtures.Keys current = Fixtures.keygen(dir, "new", "ES512");

@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public sealed interface Artifact {
   /** Ed25519 needs the whole file in memory; beyond this, use a key that signs digests. */
-  int MAX_MESSAGE_BYTES = 256 << 20;
+  int MAX_MESSAGE_BYTES = dev.signet.input.InputLimits.MAX_IN_MEMORY_ARTIFACT_BYTES;
 
   /** For messages: the file name, or the digest. */
   String name();

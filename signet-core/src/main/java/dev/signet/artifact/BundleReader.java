@@ -18,7 +18,7 @@ final class BundleReader {
   private BundleReader() {}
 
   private static final InputLimits LIMITS = new InputLimits(SigstoreBundle.MAX_BYTES, 0, 32, 1, 1);
-  private static final int MAX_SIGNATURE_BYTES = 16 << 10;
+  private static final int MAX_SIGNATURE_BYTES = InputLimits.MAX_NATIVE_SIGNATURE_BYTES;
 
   static SigstoreBundle parse(byte[] bytes, String source) throws InputException {
     if (bytes.length > SigstoreBundle.MAX_BYTES) {
@@ -219,6 +219,9 @@ final class BundleReader {
     }
     if (out.length == 0) {
       throw new InputException(source, path + name, "is empty");
+    }
+    if (out.length > maxBytes) {
+      throw new InputException(source, path + name, "is too long");
     }
     if (!Base64.getEncoder().encodeToString(out).equals(s)) {
       throw new InputException(source, path + name, "is not canonical padded base64");

@@ -30,7 +30,7 @@ public final class SignatureImage {
   public static final String CONFIG_MEDIA_TYPE = "application/vnd.oci.image.config.v1+json";
   public static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
 
-  private static final int MAX_MANIFEST_BYTES = 4 << 20;
+  private static final int MAX_MANIFEST_BYTES = InputLimits.MAX_OCI_MANIFEST_BYTES;
   private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
   private SignatureImage() {}

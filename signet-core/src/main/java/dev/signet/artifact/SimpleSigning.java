@@ -26,7 +26,7 @@ public final class SimpleSigning {
   /** OCI layer media type of a payload. */
   public static final String MEDIA_TYPE = "application/vnd.dev.cosign.simplesigning.v1+json";
 
-  private static final int MAX_BYTES = 64 << 10;
+  private static final int MAX_BYTES = InputLimits.MAX_IMAGE_PAYLOAD_BYTES;
 
   private SimpleSigning() {}
 

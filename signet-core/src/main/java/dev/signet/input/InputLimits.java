@@ -40,6 +40,21 @@ public record InputLimits(
   /** A Sigstore bundle or DSSE envelope read for verification. */
   public static final int MAX_BUNDLE_BYTES = 16 << 20;
 
+  /** A signature in its native encoding inside a bundle; an RSA-4096 one is 512 bytes. */
+  public static final int MAX_NATIVE_SIGNATURE_BYTES = 16 << 10;
+
+  /** A bare signature file ({@code artifact verify --signature}): base64 or raw. */
+  public static final int MAX_SIGNATURE_FILE_BYTES = 64 << 10;
+
+  /** A cosign simple-signing payload (image signatures): a few hundred bytes plus annotations. */
+  public static final int MAX_IMAGE_PAYLOAD_BYTES = 64 << 10;
+
+  /** An OCI manifest, or any other registry response, read for image signatures. */
+  public static final int MAX_OCI_MANIFEST_BYTES = 4 << 20;
+
+  /** An artifact signed or verified with Ed25519, which needs the whole file in memory. */
+  public static final int MAX_IN_MEMORY_ARTIFACT_BYTES = 256 << 20;
+
   /** An OIDC ID token or other bearer token in compact JWS form. */
   public static final int MAX_TOKEN_CHARS = 16384;
 
