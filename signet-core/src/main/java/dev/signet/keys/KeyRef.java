@@ -45,7 +45,9 @@ public sealed interface KeyRef {
   /**
    * An RFC 7512 PKCS#11 URI. Path attributes identify token and object ({@code token}, {@code
    * slot-id}, {@code object}, {@code id}, …); query attributes say how to reach them ({@code
-   * module-path}, {@code pin-source}, {@code pin-value}). Values are percent-decoded.
+   * module-path}, {@code pin-source}, {@code pin-value}). Values are percent-decoded: text
+   * attributes as UTF-8, the binary {@code id} (a {@code CKA_ID}) byte for byte, one char per byte
+   * (ISO-8859-1), so that ids such as {@code %a0%ff} survive; see {@link #idBytes()}.
    */
   record Pkcs11(Map<String, String> pathAttributes, Map<String, String> queryAttributes)
       implements KeyRef {
@@ -62,17 +64,26 @@ public sealed interface KeyRef {
       return queryAttributes.get(name);
     }
 
+    /** The {@code id} attribute as the bytes of a {@code CKA_ID}, or null when absent. */
+    public byte @Nullable [] idBytes() {
+      String id = pathAttributes.get("id");
+      return id == null ? null : id.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
     @Override
     public String display() {
       StringBuilder b = new StringBuilder("pkcs11:");
       String sep = "";
       for (var e : pathAttributes.entrySet()) {
-        b.append(sep).append(e.getKey()).append('=').append(e.getValue());
+        b.append(sep)
+            .append(e.getKey())
+            .append('=')
+            .append(printable(e.getValue(), e.getKey().equals("id")));
         sep = ";";
       }
       sep = "?";
       for (var e : queryAttributes.entrySet()) {
-        String v = e.getKey().equals("pin-value") ? "[redacted]" : e.getValue();
+        String v = e.getKey().equals("pin-value") ? "[redacted]" : printable(e.getValue(), false);
         b.append(sep).append(e.getKey()).append('=').append(v);
         sep = "&";
       }
@@ -82,6 +93,24 @@ public sealed interface KeyRef {
     @Override
     public String toString() {
       return display();
+    }
+
+    /**
+     * Percent-encodes what must not reach a message or log line raw (control characters) and what
+     * would change the reference when parsed again ({@code % ; ? & #}); the binary id entirely, as
+     * p11-kit prints it.
+     */
+    private static String printable(String value, boolean binary) {
+      StringBuilder b = new StringBuilder(value.length());
+      for (int i = 0; i < value.length(); i++) {
+        char c = value.charAt(i);
+        if (binary || c < 0x20 || c == 0x7f || "%;?&#".indexOf(c) >= 0) {
+          b.append('%').append(java.util.HexFormat.of().toHexDigits((byte) c));
+        } else {
+          b.append(c);
+        }
+      }
+      return b.toString();
     }
   }
 
@@ -332,11 +361,17 @@ public sealed interface KeyRef {
         }
         String value;
         try {
-          // '+' is literal in RFC 3986; URLDecoder would turn it into a space.
+          // '+' is literal in RFC 3986; URLDecoder would turn it into a space. The id is binary:
+          // decoding it as UTF-8 would turn every byte above 0x7f into U+FFFD.
           value =
-              URLDecoder.decode(attr.substring(eq + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
+              URLDecoder.decode(
+                  attr.substring(eq + 1).replace("+", "%2B"),
+                  name.equals("id") ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
           throw bad(ref, "attribute \"" + name + "\" has a malformed %-escape");
+        }
+        if (name.equals("id") && !value.chars().allMatch(c -> c <= 0xff)) {
+          throw bad(ref, "the id is bytes: write characters outside ASCII as %-escapes");
         }
         if (out.put(name, value) != null) {
           throw bad(ref, "attribute \"" + name + "\" appears twice");

@@ -193,8 +193,10 @@ public final class PemKeys {
           KeyException.Reason.NOT_ALLOWED,
           key.reference() + ": the private key cannot be exported from where it lives");
     }
+    // A derived RFC 7638 thumbprint is 43 base64url characters and may start with '-' or '_',
+    // which the rule for user-chosen key IDs forbids (they would read as CLI options).
     String id = kid == null ? thumbprint(key.publicKey()) : kid;
-    if (!KeyGenerator.isValidKeyId(id)) {
+    if (kid != null && !KeyGenerator.isValidKeyId(id)) {
       throw new KeyException(
           KeyException.Reason.NOT_ALLOWED,
           "invalid key ID: use 1–128 characters from A-Z a-z 0-9 . _ -, starting with a letter"

@@ -143,6 +143,41 @@ final class Primitives {
         .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
   }
 
+  static final int ED25519_PUBLIC_KEY_BYTES = Ed25519.PUBLIC_KEY_SIZE;
+
+  static byte[] ed25519SpkiPrefix() {
+    return ED25519_SPKI_PREFIX.clone();
+  }
+
+  /**
+   * Whether {@code key} lies on the NIST curve of an ECDSA algorithm. The field size alone would
+   * not do: secp256k1 is a 256-bit curve too.
+   */
+  static boolean isCurveOf(java.security.interfaces.ECPublicKey key, Algorithm alg) {
+    String name =
+        switch (alg) {
+          case ES256 -> "secp256r1";
+          case ES384 -> "secp384r1";
+          case ES512 -> "secp521r1";
+          default -> "";
+        };
+    if (name.isEmpty()) {
+      return false;
+    }
+    try {
+      var params = java.security.AlgorithmParameters.getInstance("EC");
+      params.init(new java.security.spec.ECGenParameterSpec(name));
+      var std = params.getParameterSpec(java.security.spec.ECParameterSpec.class);
+      var have = key.getParams();
+      return have.getCurve().equals(std.getCurve())
+          && have.getGenerator().equals(std.getGenerator())
+          && have.getOrder().equals(std.getOrder())
+          && have.getCofactor() == std.getCofactor();
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
   // SEQUENCE { SEQUENCE { OID 1.3.101.112 } BIT STRING (32 bytes) } (RFC 8410 §4).
   private static final byte[] ED25519_SPKI_PREFIX = {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00

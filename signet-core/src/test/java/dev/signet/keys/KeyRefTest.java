@@ -36,6 +36,17 @@ class KeyRefTest {
   }
 
   @Test
+  void pkcs11IdIsBinaryAndDisplaysPrintably() throws Exception {
+    var ref = (KeyRef.Pkcs11) KeyRef.parse("pkcs11:token=t%0a;id=%a0%FF%01A;object=a%3bb");
+    assertThat(ref.idBytes()).containsExactly(0xa0, 0xff, 0x01, 'A');
+    assertThat(ref.display()).isEqualTo("pkcs11:token=t%0a;id=%a0%ff%01%41;object=a%3bb");
+    assertThat(KeyRef.parse(ref.display())).isEqualTo(ref);
+    assertThat(((KeyRef.Pkcs11) KeyRef.parse("pkcs11:token=t;object=k")).idBytes()).isNull();
+    assertThatThrownBy(() -> KeyRef.parse("pkcs11:token=t;id=\u20ac"))
+        .hasMessageContaining("the id is bytes");
+  }
+
+  @Test
   void kmsVaultAndServiceReferences() throws Exception {
     assertThat(KeyRef.parse("awskms:///alias/release"))
         .isEqualTo(new KeyRef.AwsKms("", "alias/release"));
