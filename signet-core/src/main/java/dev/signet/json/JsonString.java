@@ -7,4 +7,8 @@ public record JsonString(String value) implements JsonValue {
   public JsonString {
     Objects.requireNonNull(value, "value");
   }
+
+  public static JsonString of(String value) {
+    return new JsonString(value);
+  }
 }
