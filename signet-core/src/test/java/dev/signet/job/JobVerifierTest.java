@@ -12,6 +12,7 @@ import dev.signet.pipeline.Plugin;
 import dev.signet.pipeline.StepSignature;
 import dev.signet.signing.PipelineSigner;
 import dev.signet.testing.TestKeys;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,7 +166,7 @@ class JobVerifierTest {
     assertThat(verify(new Job("j", env, signed, new LinkedHashMap<>())))
         .isInstanceOf(JobVerdict.Verified.class);
     StepSignature sig = signed.signature();
-    List<String> withUnknown = new java.util.ArrayList<>(sig.signedFields());
+    List<String> withUnknown = new ArrayList<>(sig.signedFields());
     withUnknown.add("timeout_in_minutes");
     CommandStep unknown =
         signed.withSignature(new StepSignature(sig.algorithm(), withUnknown, sig.value()));

@@ -3,6 +3,7 @@ package dev.signet.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.input.InputException;
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,7 +62,7 @@ class JsonNumberEdgesTest {
   @ValueSource(strings = {"1e400", "-1e400", "1e309", "-17e308"})
   void numbersBeyondTheDoubleRangeAreRefusedAsInput(String literal) {
     assertThatThrownBy(() -> READER.parse("[" + literal + "]", "n.json"))
-        .isInstanceOf(dev.signet.input.InputException.class)
+        .isInstanceOf(InputException.class)
         .hasMessageStartingWith("n.json: line 1, column ")
         .hasMessageEndingWith("number out of range");
   }
@@ -71,7 +72,7 @@ class JsonNumberEdgesTest {
   void integersBeyondTheDoubleRangeAreRefusedAsInput(String sign) {
     String literal = sign + "0".repeat(309);
     assertThatThrownBy(() -> READER.parse("[" + literal + "]", "n.json"))
-        .isInstanceOf(dev.signet.input.InputException.class)
+        .isInstanceOf(InputException.class)
         .hasMessageStartingWith("n.json: line 1, column ")
         .hasMessageEndingWith("number out of range");
   }

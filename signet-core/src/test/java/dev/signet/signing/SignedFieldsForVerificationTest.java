@@ -9,6 +9,7 @@ import dev.signet.json.JsonString;
 import dev.signet.pipeline.Checkout;
 import dev.signet.pipeline.CommandStep;
 import dev.signet.pipeline.Secret;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +64,7 @@ class SignedFieldsForVerificationTest {
 
   @Test
   void listedOptionalFieldsHaveAValueEvenWhenTheStepLacksThem() throws Exception {
-    List<String> all = new java.util.ArrayList<>(FIVE);
+    List<String> all = new ArrayList<>(FIVE);
     all.addAll(List.of("secrets", "checkout", "command"));
     SignedFields none = SignedFields.forVerification(CommandStep.of("x"), all, Map.of(), "r");
     assertThat(none.values().get("secrets")).isEqualTo(JsonNull.NULL);
@@ -82,7 +83,7 @@ class SignedFieldsForVerificationTest {
   @Test
   void pipelineVariablesComeFromTheJobEnvNeverFromTheStepEnv() throws Exception {
     CommandStep step = CommandStep.of("x").withEnv(new LinkedHashMap<>(Map.of("A", "step")));
-    List<String> fields = new java.util.ArrayList<>(FIVE);
+    List<String> fields = new ArrayList<>(FIVE);
     fields.add("env::A");
     assertThat(
             SignedFields.forVerification(step, fields, Map.of("A", "job"), "r")

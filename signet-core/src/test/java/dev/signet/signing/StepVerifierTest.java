@@ -1,5 +1,6 @@
 package dev.signet.signing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.jws.DetachedJws;
@@ -10,6 +11,8 @@ import dev.signet.pipeline.CommandStep;
 import dev.signet.pipeline.StepSignature;
 import dev.signet.signing.StepVerificationException.Reason;
 import dev.signet.testing.TestKeys;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +100,7 @@ class StepVerifierTest {
         Reason.NO_FIELDS,
         null,
         "signature covers no fields");
-    List<String> unknown = new java.util.ArrayList<>(required);
+    List<String> unknown = new ArrayList<>(required);
     unknown.add("timeout_in_minutes");
     assertRefused(
         refusal(withSignature("EdDSA", unknown, value)),
@@ -176,18 +179,8 @@ class StepVerifierTest {
   void unreadableOrUnsupportedValuesAreMalformed() {
     StepSignature s = signature(signed);
     String header = s.value().substring(0, s.value().indexOf('.'));
-    String rs256 =
-        java.util.Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(
-                "{\"alg\":\"RS256\",\"kid\":\"TEST_DO_NOT_USE\"}"
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    String crit =
-        java.util.Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(
-                "{\"alg\":\"EdDSA\",\"kid\":\"TEST_DO_NOT_USE\",\"crit\":[\"b64\"]}"
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String rs256 = b64url("{\"alg\":\"RS256\",\"kid\":\"TEST_DO_NOT_USE\"}");
+    String crit = b64url("{\"alg\":\"EdDSA\",\"kid\":\"TEST_DO_NOT_USE\",\"crit\":[\"b64\"]}");
     String sig = s.value().substring(s.value().lastIndexOf('.') + 1);
     for (String value :
         List.of(
@@ -201,5 +194,9 @@ class StepVerifierTest {
       assertThat(e.reason()).as(value).isEqualTo(Reason.MALFORMED);
       assertThat(e.field()).isNull();
     }
+  }
+
+  private static String b64url(String s) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(s.getBytes(UTF_8));
   }
 }
