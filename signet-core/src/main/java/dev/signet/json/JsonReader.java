@@ -13,6 +13,7 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -31,9 +32,11 @@ public final class JsonReader {
 
   private final JsonFactory factory;
   private final int maxDepth;
+  private final int maxChars;
 
   public JsonReader(InputLimits limits) {
     this.maxDepth = limits.maxDepth();
+    this.maxChars = limits.maxBytes();
     this.factory =
         JsonFactory.builder()
             .streamReadConstraints(
@@ -67,17 +70,19 @@ public final class JsonReader {
               source, where(p.currentTokenLocation()), "unexpected data after the JSON value");
         }
         return value;
-      } catch (tools.jackson.core.exc.StreamConstraintsException e) {
+      } catch (StreamConstraintsException e) {
         // Jackson's wording names its own configuration API and carries no location; say what
         // is wrong with the input, and where.
-        String msg = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
         throw new InputException(
             source,
-            where(e.getLocation() != null ? e.getLocation() : p.currentTokenLocation()),
-            msg.contains("nesting depth")
+            where(p.currentTokenLocation()),
+            String.valueOf(e.getOriginalMessage()).contains("nesting depth")
                 ? "nested deeper than " + maxDepth + " levels"
                 : "exceeds an input limit");
       }
+    } catch (StreamConstraintsException e) {
+      // Thrown before there is a parser: Jackson checks the document length up front.
+      throw new InputException(source, null, "longer than " + maxChars + " characters");
     } catch (JacksonException e) {
       String msg = e.getOriginalMessage();
       throw new InputException(source, where(e.getLocation()), firstSentence(msg));

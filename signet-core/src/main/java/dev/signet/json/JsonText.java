@@ -47,7 +47,8 @@ final class JsonText {
     try {
       return NumberToJSON.serializeNumber(d);
     } catch (IOException e) {
-      // Only thrown for NaN/Infinity, which JsonFloat refuses at construction.
+      // Only thrown for NaN/Infinity: JsonFloat refuses them at construction, so only a
+      // JsonInteger beyond the double range (which no parser makes) can get here.
       throw new IllegalStateException("non-finite number reached the JSON writer", e);
     }
   }

@@ -70,7 +70,8 @@ public final class DetachedJws {
           e.reason() == KeyException.Reason.NOT_ALLOWED
               ? SignatureVerificationException.Reason.ALGORITHM_MISMATCH
               : SignatureVerificationException.Reason.KEY_NOT_FOUND,
-          e.getMessage());
+          e.getMessage(),
+          parsed.alg);
     }
     if (!verifier.verify(signingInput(parsed.encodedHeader, payload), parsed.signature)) {
       throw new SignatureVerificationException(
@@ -79,7 +80,8 @@ public final class DetachedJws {
               + (parsed.kid == null ? "no key ID" : "key \"" + parsed.kid + "\"")
               + ", "
               + parsed.alg
-              + ")");
+              + ")",
+          parsed.alg);
     }
     return new VerifiedJws(parsed.alg, parsed.kid);
   }

@@ -1,6 +1,8 @@
 package dev.signet.jws;
 
 import dev.signet.SignetException;
+import dev.signet.keys.Algorithm;
+import org.jspecify.annotations.Nullable;
 
 /** A JWS did not verify. The reason is for {@code --explain}; users of Buildkite see one line. */
 public final class SignatureVerificationException extends SignetException {
@@ -23,13 +25,32 @@ public final class SignatureVerificationException extends SignetException {
   }
 
   private final Reason reason;
+  private final @Nullable Algorithm headerAlgorithm;
 
   public SignatureVerificationException(Reason reason, String message) {
+    this(reason, message, null);
+  }
+
+  /**
+   * @param headerAlgorithm the algorithm the JWS header names, when the header could be read
+   */
+  public SignatureVerificationException(
+      Reason reason, String message, @Nullable Algorithm headerAlgorithm) {
     super(message);
     this.reason = reason;
+    this.headerAlgorithm = headerAlgorithm;
   }
 
   public Reason reason() {
     return reason;
+  }
+
+  /**
+   * The algorithm the JWS header names; null when the value was refused before its header was read
+   * ({@link Reason#MALFORMED}, {@link Reason#UNSUPPORTED_ALGORITHM}, {@link
+   * Reason#UNSUPPORTED_HEADER}).
+   */
+  public @Nullable Algorithm headerAlgorithm() {
+    return headerAlgorithm;
   }
 }

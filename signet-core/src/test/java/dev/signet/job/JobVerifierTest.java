@@ -9,8 +9,10 @@ import dev.signet.keys.VerificationKeys;
 import dev.signet.pipeline.CommandStep;
 import dev.signet.pipeline.Pipeline;
 import dev.signet.pipeline.Plugin;
+import dev.signet.pipeline.StepSignature;
 import dev.signet.signing.PipelineSigner;
 import dev.signet.testing.TestKeys;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,5 +138,46 @@ class JobVerifierTest {
     JobVerdict warned = new JobVerifier(keys, JobVerifier.FailureBehavior.WARN).verify(bare);
     assertThat(warned.mayRun()).isTrue();
     assertThat(warned).isInstanceOf(JobVerdict.Failed.class);
+  }
+
+  /**
+   * The job comparison after the signature check (spec §6 step 2.4) only sees field names the
+   * signature check accepted: an unknown field or a missing {@code env::} variable is refused as an
+   * invalid signature, naming the field, before any comparison.
+   */
+  @Test
+  void unknownFieldsAndMissingVariablesAreRefusedByTheSignatureCheck() throws Exception {
+    LinkedHashMap<String, String> pipelineEnv = new LinkedHashMap<>(Map.of("DEPLOY", "prod"));
+    CommandStep signed = PipelineSigner.signStep(CommandStep.of("x"), signer, pipelineEnv, "r");
+    LinkedHashMap<String, String> env = new LinkedHashMap<>(Map.of("BUILDKITE_COMMAND", "x"));
+    env.put("BUILDKITE_REPO", "r");
+
+    Job missing = new Job("j", env, signed, new LinkedHashMap<>());
+    assertThat(verify(missing))
+        .isInstanceOfSatisfying(
+            JobVerdict.Failed.class,
+            f -> {
+              assertThat(f.check()).isEqualTo(JobVerdict.Check.INVALID_SIGNATURE);
+              assertThat(f.field()).isEqualTo("env::DEPLOY");
+              assertThat(f.step()).isNull();
+            });
+
+    env.put("DEPLOY", "prod");
+    assertThat(verify(new Job("j", env, signed, new LinkedHashMap<>())))
+        .isInstanceOf(JobVerdict.Verified.class);
+    StepSignature sig = signed.signature();
+    List<String> withUnknown = new ArrayList<>(sig.signedFields());
+    withUnknown.add("timeout_in_minutes");
+    CommandStep unknown =
+        signed.withSignature(new StepSignature(sig.algorithm(), withUnknown, sig.value()));
+    assertThat(verify(new Job("j", env, unknown, new LinkedHashMap<>())))
+        .isInstanceOfSatisfying(
+            JobVerdict.Failed.class,
+            f -> {
+              assertThat(f.check()).isEqualTo(JobVerdict.Check.INVALID_SIGNATURE);
+              assertThat(f.field()).isEqualTo("timeout_in_minutes");
+              assertThat(f.detail())
+                  .isEqualTo("unknown or unsupported field for signing \"timeout_in_minutes\"");
+            });
   }
 }
