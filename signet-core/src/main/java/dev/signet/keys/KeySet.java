@@ -99,7 +99,10 @@ public final class KeySet {
     } catch (ParseException | RuntimeException e) {
       // Nimbus messages describe structure (e.g. "Missing required \"x\" parameter"), not values.
       String msg = e.getMessage() == null ? "invalid JWK" : e.getMessage();
-      throw malformed(source, where + ": " + msg.lines().findFirst().orElse(msg));
+      throw new KeyException(
+          KeyException.Reason.MALFORMED,
+          source + ": " + where + ": " + msg.lines().findFirst().orElse(msg),
+          e);
     }
   }
 

@@ -105,11 +105,12 @@ final class YamlDocuments {
     } catch (YamlEngineException e) {
       throw new InputException(source, null, clip(engineProblem(e, limits)));
     } catch (StackOverflowError e) {
-      // Unreachable with the depth guard in place; kept so that no Error reaches a user.
-      throw new InputException(source, null, "nested too deeply");
+      // Unreachable with the depth guard in place; kept so that no Error reaches a user. The
+      // cause is kept so that tests (the fuzz tests above all) can tell this from a refusal.
+      throw new InputException(source, null, "nested too deeply", e);
     } catch (RuntimeException e) {
       throw new InputException(
-          source, null, "cannot read YAML (" + e.getClass().getSimpleName() + ")");
+          source, null, "cannot read YAML (" + e.getClass().getSimpleName() + ")", e);
     }
     if (documents.isEmpty()) {
       throw new InputException(source, null, "no YAML document found");
