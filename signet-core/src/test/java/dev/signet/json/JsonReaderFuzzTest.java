@@ -2,6 +2,7 @@ package dev.signet.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import dev.signet.input.InputException;
@@ -17,12 +18,27 @@ import org.erdtman.jcs.JsonCanonicalizer;
  * <p>Properties: refusals are {@link InputException}s; what is read, written with {@link
  * JsonWriter} (compact and pretty) and read again is equal; canonicalising the canonical form gives
  * the same text; and for inputs erdtman's canonicaliser accepts too, both canonical forms are
- * equal. Lone surrogates are the one documented difference (Signet writes U+FFFD, as Go does), so
- * such inputs are left out of that comparison.
+ * equal. Escaped lone surrogates are the one documented difference (Signet reads them as U+FFFD, as
+ * Go does; erdtman keeps them), so such inputs are left out of that comparison.
  */
 class JsonReaderFuzzTest {
   private static final JsonReader READER = new JsonReader(InputLimits.DEFAULT);
 
+  @DictionaryEntries({
+    "\\ud800",
+    "\\udc00",
+    "\\ud83d\\ude00",
+    "\\u0000",
+    "\\/",
+    "1e400",
+    "-0",
+    "1.0",
+    "1E+2",
+    "9007199254740993",
+    "18446744073709551616",
+    "-9223372036854775809",
+    "5e-324"
+  })
   @FuzzTest
   void parse(@NotNull String text) throws InputException {
     JsonValue value;
@@ -39,27 +55,16 @@ class JsonReaderFuzzTest {
     String canonical = Jcs.canonicalString(value);
     assertThat(Jcs.canonicalString(READER.parse(canonical, "canonical.json"))).isEqualTo(canonical);
 
-    if (hasLoneSurrogate(value)) {
-      return;
-    }
     String theirs;
     try {
       theirs = new JsonCanonicalizer(text).getEncodedString();
     } catch (IOException | RuntimeException e) {
       return; // erdtman refuses it: nothing to compare
     }
+    if (hasLoneSurrogate(theirs)) {
+      return; // erdtman keeps an escaped lone surrogate; Signet reads it as U+FFFD, as Go does
+    }
     assertThat(canonical).as("RFC 8785 form of %s", text).isEqualTo(theirs);
-  }
-
-  private static boolean hasLoneSurrogate(JsonValue v) {
-    return switch (v) {
-      case JsonString s -> hasLoneSurrogate(s.value());
-      case JsonArray a -> a.items().stream().anyMatch(JsonReaderFuzzTest::hasLoneSurrogate);
-      case JsonObject o ->
-          o.members().entrySet().stream()
-              .anyMatch(e -> hasLoneSurrogate(e.getKey()) || hasLoneSurrogate(e.getValue()));
-      default -> false;
-    };
   }
 
   private static boolean hasLoneSurrogate(String s) {

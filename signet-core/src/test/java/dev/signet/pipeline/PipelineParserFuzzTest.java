@@ -3,6 +3,7 @@ package dev.signet.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import dev.signet.input.InputException;
@@ -50,6 +51,57 @@ class PipelineParserFuzzTest {
     }
   }
 
+  @DictionaryEntries({
+    "\\ud800",
+    "\\udc00",
+    "\\U0001F600",
+    "\\x85",
+    "id: ",
+    "identifier: ",
+    "name: ",
+    "key: null",
+    "label: ",
+    "<<: *a",
+    "&a ",
+    "!!str ",
+    "!!int ",
+    "!!float ",
+    "!!timestamp ",
+    "!!binary ",
+    "{{matrix}}",
+    "{{matrix.os}}",
+    "matrix:",
+    "setup:",
+    "adjustments:",
+    "with:",
+    "skip: ",
+    "plugins:",
+    "secrets:",
+    "checkout:",
+    "env:",
+    "group: ",
+    "steps:",
+    "command: ",
+    "commands:",
+    "signature:",
+    "signed_fields:",
+    "type: ",
+    "0x1F",
+    "0o17",
+    "0b101",
+    "017",
+    ".inf",
+    ".nan",
+    "2001-12-14t21:59:43.10-05:00",
+    "2002-08-15",
+    "---\n",
+    "...\n",
+    "? ",
+    "\"",
+    "|-\n",
+    "1e6",
+    "1_000"
+  })
   @FuzzTest
   void pipelineText(@NotNull String text) throws Exception {
     List<Pipeline> documents;
@@ -72,6 +124,33 @@ class PipelineParserFuzzTest {
     }
   }
 
+  @DictionaryEntries({
+    "\\ud800",
+    "\\udc00",
+    "\"id\":",
+    "\"identifier\":",
+    "\"name\":",
+    "\"key\":null",
+    "\"label\":\"\"",
+    "\"group\":",
+    "\"steps\":[",
+    "\"command\":",
+    "\"commands\":[",
+    "\"plugins\":",
+    "\"env\":{",
+    "\"secrets\":",
+    "\"checkout\":{",
+    "\"depth\":",
+    "\"matrix\":",
+    "\"setup\":",
+    "\"adjustments\":[",
+    "\"with\":",
+    "\"skip\":",
+    "\"signature\":",
+    "{{matrix}}",
+    "1.0",
+    "1e21"
+  })
   @FuzzTest
   void jobStep(@NotNull String json) throws Exception {
     JsonValue tree;
