@@ -384,6 +384,11 @@ final class YamlDocuments {
     private YamlTree scalar(ScalarNode s, String where) {
       Tag tag = s.getTag();
       String value = s.getValue();
+      if (hasLoneSurrogate(value)) {
+        // Only an escape ("\udc00") can produce one: the text itself is valid UTF-8. yaml.v3
+        // refuses such an escape, and no writer could spell the value back.
+        throw fail(where, "an escape names a lone UTF-16 surrogate, which is not a character");
+      }
       if (tag.equals(PLAIN)) {
         return GoScalars.resolvePlain(value, where);
       }
@@ -419,6 +424,20 @@ final class YamlDocuments {
     private Abort fail(String where, String problem) {
       return new Abort(new InputException(source, where.isEmpty() ? null : where, problem));
     }
+  }
+
+  private static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String quote(@Nullable String s) {
