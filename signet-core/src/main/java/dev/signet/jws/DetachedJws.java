@@ -6,8 +6,10 @@ import dev.signet.json.JsonObject;
 import dev.signet.json.JsonReader;
 import dev.signet.json.JsonString;
 import dev.signet.json.JsonValue;
+import dev.signet.json.JsonWriter;
 import dev.signet.keys.Algorithm;
 import dev.signet.keys.KeyException;
+import dev.signet.keys.KeySet;
 import dev.signet.keys.Signer;
 import dev.signet.keys.VerificationKeys;
 import dev.signet.keys.Verifier;
@@ -75,9 +77,9 @@ public final class DetachedJws {
     if (!verifier.verify(signingInput(parsed.encodedHeader, payload), parsed.signature)) {
       throw new SignatureVerificationException(
           SignatureVerificationException.Reason.BAD_SIGNATURE,
-          "the signature does not match the signed values (key \""
-              + parsed.kid
-              + "\", "
+          "the signature does not match the signed values ("
+              + KeySet.describeKeyId(parsed.kid)
+              + ", "
               + parsed.alg
               + ")");
     }
@@ -135,7 +137,9 @@ public final class DetachedJws {
             .orElseThrow(() ->
                 new SignatureVerificationException(
                     SignatureVerificationException.Reason.UNSUPPORTED_ALGORITHM,
-                    "the JWS algorithm \"" + printable(algValue.value()) + "\" is not accepted"));
+                    "the JWS algorithm "
+                        + JsonWriter.quoteOneLine(algValue.value(), 32)
+                        + " is not accepted"));
     if (h.has("crit") || h.has("b64")) {
       throw new SignatureVerificationException(
           SignatureVerificationException.Reason.UNSUPPORTED_HEADER,
@@ -185,11 +189,6 @@ public final class DetachedJws {
   private static SignatureVerificationException malformed(String message) {
     return new SignatureVerificationException(
         SignatureVerificationException.Reason.MALFORMED, message);
-  }
-
-  private static String printable(String s) {
-    String cut = s.length() > 32 ? s.substring(0, 32) + "…" : s;
-    return cut.replaceAll("\\p{Cntrl}", "?");
   }
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();

@@ -12,6 +12,7 @@ import dev.signet.input.InputLimits;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonReader;
 import dev.signet.json.JsonValue;
+import dev.signet.json.JsonWriter;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.text.ParseException;
@@ -32,6 +33,9 @@ import org.jspecify.annotations.Nullable;
 public final class KeySet {
   /** Smallest RSA modulus Signet signs with. */
   static final int MIN_RSA_BITS = 2048;
+
+  /** Longest key ID shown in full in messages; generated IDs have at most 128 characters. */
+  static final int MAX_KID_SHOWN = 128;
 
   private final String source;
   private final List<JWK> keys;
@@ -82,9 +86,9 @@ public final class KeySet {
         throw new KeyException(
             KeyException.Reason.AMBIGUOUS,
             source
-                + ": more than one key has kid \""
-                + k.getKeyID()
-                + "\"; key IDs must be unique");
+                + ": more than one key has kid "
+                + JsonWriter.quoteOneLine(k.getKeyID(), MAX_KID_SHOWN)
+                + "; key IDs must be unique");
       }
     }
     return new KeySet(source, keys);
@@ -325,7 +329,10 @@ public final class KeySet {
     }
     throw new KeyException(
         KeyException.Reason.NOT_FOUND,
-        source + ": signing key ID \"" + keyId + "\" could not be found in JWKS");
+        source
+            + ": signing key ID "
+            + JsonWriter.quoteOneLine(keyId, MAX_KID_SHOWN)
+            + " could not be found in JWKS");
   }
 
   private static void checkKeyType(JWK key, Algorithm alg, String name) throws KeyException {
@@ -364,8 +371,15 @@ public final class KeySet {
   }
 
   static String describeKey(JWK k) {
-    String kid = k.getKeyID();
-    return kid == null ? "key without kid" : "key \"" + kid + "\"";
+    return describeKeyId(k.getKeyID());
+  }
+
+  /**
+   * A key named by its ID for a message. The ID comes from a key file or a JWS header, so it is
+   * quoted with escapes and cut short: a message stays one line whatever the input holds.
+   */
+  public static String describeKeyId(@Nullable String kid) {
+    return kid == null ? "key without kid" : "key " + JsonWriter.quoteOneLine(kid, MAX_KID_SHOWN);
   }
 
   private static KeyException notAllowed(String message) {
@@ -413,7 +427,7 @@ public final class KeySet {
       } catch (java.security.GeneralSecurityException e) {
         throw new KeyException(
             KeyException.Reason.SIGNING_FAILED,
-            "signing with key \"" + keyId + "\" failed: " + e.getClass().getSimpleName());
+            "signing with " + describeKeyId(keyId) + " failed: " + e.getClass().getSimpleName());
       }
     }
 

@@ -43,6 +43,14 @@ class JsonReaderTest {
   }
 
   @Test
+  void quoteOneLineEscapesEveryLineBreakAndCuts() {
+    assertThat(JsonWriter.quoteOneLine("a\nb\u2028c\u2029d\u0085e\r", 64))
+        .isEqualTo("\"a\\nb\\u2028c\\u2029d\\u0085e\\r\"");
+    assertThat(JsonWriter.quoteOneLine("abcdef", 3)).isEqualTo("\"abc…\"");
+    assertThat(JsonWriter.quoteOneLine("llamas", 128)).isEqualTo("\"llamas\"");
+  }
+
+  @Test
   void keepsMemberOrder() throws Exception {
     JsonObject o = (JsonObject) reader.parse("{\"b\":1,\"a\":2,\"c\":3}", "t");
     assertThat(o.members().keySet()).containsExactly("b", "a", "c");

@@ -3,6 +3,7 @@ package dev.signet.jws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import dev.signet.keys.KeyException;
@@ -95,6 +96,37 @@ class DetachedJwsFuzzTest {
           .as("a value accepted for a header and payload nobody signed: %s", input)
           .contains(signingInput);
     }
+  }
+
+  /**
+   * Like {@link #verifyValue}, but the fuzzer writes the header as JSON text ({@code header "\n"
+   * base64url signature "\n" payload}), so that its mutations reach the header checks instead of
+   * dying in base64url decoding.
+   */
+  @DictionaryEntries({
+    "\"alg\"",
+    "\"kid\"",
+    "\"crit\"",
+    "\"b64\"",
+    "\"EdDSA\"",
+    "\"ES512\"",
+    "\"PS512\"",
+    "\"HS256\"",
+    "\"none\"",
+    "\"TEST_DO_NOT_USE\"",
+    "\"llamas\"",
+    "\\n",
+    "\\u2028"
+  })
+  @FuzzTest
+  void headerJson(@NotNull String input) {
+    String[] parts = input.split("\n", 3);
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String value =
+        b64.encodeToString(parts[0].getBytes(StandardCharsets.UTF_8))
+            + ".."
+            + (parts.length > 1 ? parts[1] : "");
+    verifyValue(value + "\n" + (parts.length > 2 ? parts[2] : ""));
   }
 
   @FuzzTest
