@@ -37,6 +37,11 @@ public final class KeySet {
   /** Longest key ID shown in full in messages; generated IDs have at most 128 characters. */
   static final int MAX_KID_SHOWN = 128;
 
+  /** Longest algorithm name shown in full; real JWA names are short. */
+  static final int MAX_ALG_SHOWN = 32;
+
+  private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\R");
+
   private final String source;
   private final List<JWK> keys;
 
@@ -105,7 +110,7 @@ public final class KeySet {
       String msg = e.getMessage() == null ? "invalid JWK" : e.getMessage();
       throw new KeyException(
           KeyException.Reason.MALFORMED,
-          source + ": " + where + ": " + msg.lines().findFirst().orElse(msg),
+          source + ": " + where + ": " + LINE_BREAK.matcher(msg).replaceAll(" "),
           e);
     }
   }
@@ -162,9 +167,9 @@ public final class KeySet {
             .orElseThrow(() ->
                 notAllowed(
                     name
-                        + ": unsupported signing algorithm \""
-                        + algName
-                        + "\": "
+                        + ": unsupported signing algorithm "
+                        + JsonWriter.quoteOneLine(algName, MAX_ALG_SHOWN)
+                        + ": "
                         + whyNot(algName)));
     if (alg.isSymmetric()) {
       throw notAllowed(
@@ -256,7 +261,11 @@ public final class KeySet {
       String algName = key.getAlgorithm().getName();
       Algorithm alg =
           Algorithm.fromJwa(algName)
-              .orElseThrow(() -> notAllowed(name + " has unsupported algorithm " + algName));
+              .orElseThrow(() ->
+                  notAllowed(
+                      name
+                          + " has unsupported algorithm "
+                          + JsonWriter.quoteOneLine(algName, MAX_ALG_SHOWN)));
       if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
         continue; // jwx skips keys whose use is not "sig"
       }

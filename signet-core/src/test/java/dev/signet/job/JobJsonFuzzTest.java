@@ -58,7 +58,7 @@ class JobJsonFuzzTest {
     if (verdict instanceof JobVerdict.Failed f) {
       assertThat(((JobVerdict.Failed) again).check()).isEqualTo(f.check());
       assertThat(f.mayRun()).isFalse();
-      assertThat(f.detail()).doesNotContain("\n");
+      FuzzChecks.oneLine(f.detail(), new AssertionError(f.check()));
     }
     if (verdict instanceof JobVerdict.Verified v) {
       assertThat(v.step().command()).isEqualTo(job.env().getOrDefault("BUILDKITE_COMMAND", ""));

@@ -119,6 +119,8 @@ class JobVerifierFuzzTest {
           .isTrue();
     } else {
       assertThat(verdict.mayRun()).isFalse();
+      JobVerdict.Failed f = (JobVerdict.Failed) verdict;
+      FuzzChecks.oneLine(f.detail(), new AssertionError(f.check()));
     }
   }
 

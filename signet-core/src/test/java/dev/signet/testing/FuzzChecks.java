@@ -2,6 +2,7 @@ package dev.signet.testing;
 
 import dev.signet.SignetException;
 import java.util.Collection;
+import java.util.regex.Pattern;
 
 /**
  * What every fuzz test asks of a refusal. A parser may refuse any input, but only with one of
@@ -14,6 +15,8 @@ import java.util.Collection;
  * test failure again.
  */
 public final class FuzzChecks {
+  private static final Pattern LINE_BREAK = Pattern.compile("\\R");
+
   private FuzzChecks() {}
 
   /** Fails when {@code e} hides an unchecked throwable or its message is not one line. */
@@ -29,8 +32,17 @@ public final class FuzzChecks {
     if (message == null || message.isBlank()) {
       throw new AssertionError(e.getClass().getSimpleName() + " without a message", e);
     }
-    if (message.indexOf('\n') >= 0 || message.indexOf('\r') >= 0) {
-      throw new AssertionError("message is not one line: " + message.replace("\n", "\\n"), e);
+    oneLine(message, e);
+  }
+
+  /**
+   * Fails when {@code text} holds a line break: CR, LF, or one of those that Unicode-aware readers
+   * also break at (NEL, LS, PS, VT, FF), as {@code \R} matches them.
+   */
+  public static void oneLine(String text, Throwable context) {
+    if (LINE_BREAK.matcher(text).find()) {
+      throw new AssertionError(
+          "message is not one line: " + LINE_BREAK.matcher(text).replaceAll("⏎"), context);
     }
   }
 
