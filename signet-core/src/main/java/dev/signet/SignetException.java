@@ -14,4 +14,11 @@ public abstract class SignetException extends Exception {
   protected SignetException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /** Never null: every constructor takes a message. */
+  @Override
+  public @org.jspecify.annotations.NonNull String getMessage() {
+    String m = super.getMessage();
+    return m == null ? getClass().getSimpleName() : m;
+  }
 }

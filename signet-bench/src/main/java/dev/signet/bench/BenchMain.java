@@ -24,24 +24,39 @@ public final class BenchMain {
       String name = r.getParams().getBenchmark();
       score.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
     }
-    double rawSign = score.get("rawEd25519Sign");
-    double rawVerify = score.get("rawEd25519Verify");
-    double sign = score.get("signPipelineSteps");
-    double verify = score.get("verifyJobs");
+    double rawSign = get(score, "rawEd25519Sign");
+    double rawVerify = get(score, "rawEd25519Verify");
+    double sign = get(score, "signPipelineSteps");
+    double verify = get(score, "verifyJobs");
     System.out.printf(
+        java.util.Locale.ROOT,
         "%nraw Ed25519 (BouncyCastle): %,.0f signatures/s, %,.0f verifications/s%n",
-        rawSign, rawVerify);
+        rawSign,
+        rawVerify);
     System.out.printf(
+        java.util.Locale.ROOT,
         "JDK Ed25519 (SunEC): %,.0f signatures/s (%.1fx slower), %,.0f verifications/s (%.1fx slower)%n",
-        score.get("jdkEd25519Sign"),
-        rawSign / score.get("jdkEd25519Sign"),
-        score.get("jdkEd25519Verify"),
-        rawVerify / score.get("jdkEd25519Verify"));
+        get(score, "jdkEd25519Sign"),
+        rawSign / get(score, "jdkEd25519Sign"),
+        get(score, "jdkEd25519Verify"),
+        rawVerify / get(score, "jdkEd25519Verify"));
     System.out.printf(
+        java.util.Locale.ROOT,
         "steps signed:  %,.0f/s = %.0f %% of raw sign (target >= 60 %%)%n",
-        sign, 100 * sign / rawSign);
+        sign,
+        100 * sign / rawSign);
     System.out.printf(
+        java.util.Locale.ROOT,
         "jobs verified: %,.0f/s = %.0f %% of raw verify (target >= 50 %%)%n",
-        verify, 100 * verify / rawVerify);
+        verify,
+        100 * verify / rawVerify);
+  }
+
+  private static double get(Map<String, Double> score, String benchmark) {
+    Double v = score.get(benchmark);
+    if (v == null) {
+      throw new IllegalStateException("benchmark " + benchmark + " did not run");
+    }
+    return v;
   }
 }

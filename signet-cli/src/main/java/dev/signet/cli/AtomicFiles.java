@@ -33,11 +33,16 @@ final class AtomicFiles {
 
   /** Writes {@code text}, replacing any existing file atomically. */
   static void replace(Path target, String text) throws OutputException {
+    replace(target, text, false);
+  }
+
+  /** As {@link #replace(Path, String)}; a secret file is 0600 from its first byte. */
+  static void replace(Path target, String text, boolean secret) throws OutputException {
     if (Files.isDirectory(target)) {
       // rename(2) would fail with a bare FileSystemException; say why.
       throw new OutputException(target + ": is a directory");
     }
-    Path tmp = temp(target, text, false);
+    Path tmp = temp(target, text, secret);
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {

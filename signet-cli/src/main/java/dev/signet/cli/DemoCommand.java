@@ -169,8 +169,7 @@ final class DemoCommand implements Callable<Integer> {
                     withEnv(
                         j,
                         "BUILDKITE_PLUGINS",
-                        j.env()
-                            .get("BUILDKITE_PLUGINS")
+                        java.util.Objects.requireNonNull(j.env().get("BUILDKITE_PLUGINS"))
                             .replace("golang:1.22", "evil/golang:latest"))),
             new Tamper(
                 "point at another repository",
@@ -203,14 +202,21 @@ final class DemoCommand implements Callable<Integer> {
       boolean ok = !v.mayRun();
       refused += ok ? 1 : 0;
       out.printf(
+          java.util.Locale.ROOT,
           "   %s %-38s %s%n",
-          ok ? "⛔" : "‼️", t.name(), ok ? "refused: " + explain(v) : "NOT REFUSED");
+          ok ? "⛔" : "‼️",
+          t.name(),
+          ok ? "refused: " + explain(v) : "NOT REFUSED");
       rows.add(
           new String[] {
             t.name(),
             ok
                 ? "refused ("
-                    + ((JobVerdict.Failed) v).check().name().toLowerCase().replace('_', ' ')
+                    + ((JobVerdict.Failed) v)
+                        .check()
+                        .name()
+                        .toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', ' ')
                     + ")"
                 : "RAN",
             ok ? "ok" : "FAILED"
@@ -220,10 +226,15 @@ final class DemoCommand implements Callable<Integer> {
     heading("Summary");
     int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
     int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(10);
-    out.printf("   %-" + w0 + "s  %-" + w1 + "s  %s%n", "case", "outcome", "as expected");
+    out.printf(
+        java.util.Locale.ROOT,
+        "   %-" + w0 + "s  %-" + w1 + "s  %s%n",
+        "case",
+        "outcome",
+        "as expected");
     out.println("   " + "-".repeat(w0) + "  " + "-".repeat(w1) + "  -----------");
     for (String[] r : rows) {
-      out.printf("   %-" + w0 + "s  %-" + w1 + "s  %s%n", r[0], r[1], r[2]);
+      out.printf(java.util.Locale.ROOT, "   %-" + w0 + "s  %-" + w1 + "s  %s%n", r[0], r[1], r[2]);
     }
     boolean allGood = ran == jobs.size() && refused == tampers.size();
     out.println();
@@ -244,7 +255,7 @@ final class DemoCommand implements Callable<Integer> {
     return new Job(j.id(), put(j.env(), name, value), j.step(), j.matrixPermutation());
   }
 
-  private static LinkedHashMap<String, String> put(
+  private static java.util.SequencedMap<String, String> put(
       Map<String, String> env, String name, String value) {
     LinkedHashMap<String, String> copy = new LinkedHashMap<>(env);
     copy.put(name, value);
@@ -268,12 +279,12 @@ final class DemoCommand implements Callable<Integer> {
     for (var e : j.matrixPermutation().entrySet()) {
       name = name.replace("{{matrix." + e.getKey() + "}}", e.getValue());
     }
-    return String.format("%-22s", name);
+    return String.format(java.util.Locale.ROOT, "%-22s", name);
   }
 
   private static String explain(JobVerdict v) {
     if (v instanceof JobVerdict.Failed f) {
-      return f.check().name().toLowerCase().replace('_', ' ')
+      return f.check().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
           + (f.field() == null ? "" : " [" + f.field() + "]");
     }
     return "ran";

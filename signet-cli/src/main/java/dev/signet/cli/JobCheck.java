@@ -67,7 +67,8 @@ final class JobCheck {
     switch (o.verdict()) {
       case JobVerdict.Verified v -> {
         out.println("~~~ ✅ Job signature verified");
-        out.println("signature: " + o.job().step().signature().value());
+        // A verified job always carries the signature that verified it.
+        out.println("signature: " + java.util.Objects.requireNonNull(v.step().signature()).value());
         if (explain) {
           out.println(
               "key: "

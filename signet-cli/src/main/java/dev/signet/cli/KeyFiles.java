@@ -2,6 +2,7 @@ package dev.signet.cli;
 
 import dev.signet.input.InputException;
 import dev.signet.input.InputFiles;
+import dev.signet.input.InputLimits;
 import dev.signet.keys.KeyException;
 import dev.signet.keys.KeySet;
 import dev.signet.keys.VerificationKeys;
@@ -9,8 +10,7 @@ import java.io.PrintWriter;
 
 /** Loads JWKS files for the commands. An unreadable key file is a key error (exit 3). */
 final class KeyFiles {
-  /** Key files are small; a megabyte is generous even for a large rotation set. */
-  private static final int MAX_KEY_FILE_BYTES = 1 << 20;
+  private static final int MAX_KEY_FILE_BYTES = InputLimits.MAX_KEY_FILE_BYTES;
 
   private KeyFiles() {}
 

@@ -15,8 +15,10 @@ import picocli.CommandLine.Command;
     description = "Zero-trust signing for CI/CD: signed Buildkite pipelines, verified jobs.",
     subcommands = {
       KeygenCommand.class,
+      KeyCommand.class,
       PipelineCommand.class,
       JobCommand.class,
+      AttestCommand.class,
       DemoCommand.class,
       TrainCommand.class
     },
@@ -33,7 +35,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        run(
+            args,
+            new PrintWriter(System.out, true, java.nio.charset.StandardCharsets.UTF_8),
+            new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   /** Runs the CLI; separate from {@link #main} so tests can call it in-process. */
@@ -42,7 +48,7 @@ public final class Main {
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler((ex, a) -> {
-      err.println("signet: " + oneLine(ex.getMessage()));
+      err.println("signet: " + oneLine(String.valueOf(ex.getMessage())));
       err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
       return ExitCode.INPUT;
     });
@@ -68,8 +74,8 @@ public final class Main {
   }
 
   private static String messageOf(Exception ex) {
-    if (ex instanceof SignetException) {
-      return ex.getMessage();
+    if (ex instanceof SignetException s) {
+      return s.getMessage();
     }
     return "internal error ("
         + ex.getClass().getSimpleName()

@@ -9,9 +9,12 @@ import java.util.List;
 
 /** Reads a pipeline file (or stdin) under the input limits. */
 record PipelineInput(String source, String text) {
-  static PipelineInput read(String file) throws InputException {
+  @SuppressWarnings("SystemConsoleNull") // still documented to return null without a console
+  static PipelineInput read(@org.jspecify.annotations.Nullable String file) throws InputException {
     String path = file == null ? "-" : file;
-    if (path.equals("-") && System.console() != null && file == null) {
+    // Since JDK 22 System.console() exists even when stdin is a pipe; ask whether it is a terminal.
+    java.io.Console console = System.console();
+    if (path.equals("-") && file == null && console != null && console.isTerminal()) {
       throw new InputException(
           "<stdin>", null, "no pipeline file found: give a file or pipe the pipeline into stdin");
     }

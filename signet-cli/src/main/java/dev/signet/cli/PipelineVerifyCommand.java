@@ -65,8 +65,12 @@ final class PipelineVerifyCommand implements Callable<Integer> {
       walk(p.steps(), prefix + "steps", p, keys, out);
     }
     out.printf(
+        java.util.Locale.ROOT,
         "%d verified, %d unsigned, %d invalid%s%n",
-        verified, unsigned, invalid, unknown == 0 ? "" : ", " + unknown + " of unknown type");
+        verified,
+        unsigned,
+        invalid,
+        unknown == 0 ? "" : ", " + unknown + " of unknown type");
     out.flush();
     return unsigned + invalid + unknown == 0 ? ExitCode.OK : ExitCode.REFUSED;
   }

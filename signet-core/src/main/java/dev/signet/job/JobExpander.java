@@ -36,6 +36,8 @@ public final class JobExpander {
   private JobExpander() {}
 
   /**
+   * Expands the pipeline's command steps into the jobs an agent would receive.
+   *
    * @param repositoryUrl the value of {@code BUILDKITE_REPO}
    * @param extraEnv variables added last ({@code --env NAME=VALUE}), overriding everything
    * @throws JobExpansionException for an unknown step, an unusable matrix, or a matrix token the

@@ -14,6 +14,7 @@ import dev.signet.pipeline.PipelineWriter;
 import java.util.LinkedHashMap;
 import java.util.SequencedMap;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The JSON form of a job, {@code {"id", "env", "step", "matrix_permutation"}}: the fields of
@@ -53,8 +54,8 @@ public final class JobJson {
         stringMap(o.get("matrix_permutation"), source, "matrix_permutation"));
   }
 
-  private static SequencedMap<String, String> stringMap(JsonValue v, String source, String field)
-      throws InputException {
+  private static SequencedMap<String, String> stringMap(
+      @Nullable JsonValue v, String source, String field) throws InputException {
     SequencedMap<String, String> out = new LinkedHashMap<>();
     if (v == null || v instanceof JsonNull) {
       return out;

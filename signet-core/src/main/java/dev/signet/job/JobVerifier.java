@@ -12,7 +12,6 @@ import dev.signet.pipeline.StepSignature;
 import dev.signet.signing.StepVerificationException;
 import dev.signet.signing.StepVerifier;
 import dev.signet.signing.VerifiedStep;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +38,7 @@ public final class JobVerifier {
   static final String PLUGINS = "BUILDKITE_PLUGINS";
 
   private static final JsonReader PLUGINS_READER =
-      new JsonReader(new InputLimits(1 << 20, 0, 64, 1, 1));
+      new JsonReader(new InputLimits(InputLimits.MAX_JOB_PLUGINS_BYTES, 0, 64, 1, 1));
 
   private final @Nullable VerificationKeys keys;
   private final FailureBehavior behavior;
@@ -160,7 +159,7 @@ public final class JobVerifier {
       return PLUGINS + " is not valid JSON";
     }
     byte[] signed = Jcs.canonicalize(StepJson.plugins(post.plugins()));
-    return Arrays.equals(signed, Jcs.canonicalize(parsed))
+    return java.security.MessageDigest.isEqual(signed, Jcs.canonicalize(parsed))
         ? null
         : PLUGINS + " differs from the signed plugins";
   }

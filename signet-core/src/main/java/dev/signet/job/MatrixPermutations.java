@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MatrixPermutations {
   /** Most jobs one matrix step may expand to; Buildkite's own limits are far lower. */
-  static final int MAX_PERMUTATIONS = 10_000;
+  static final int MAX_PERMUTATIONS = dev.signet.input.InputLimits.MAX_MATRIX_PERMUTATIONS;
 
   private MatrixPermutations() {}
 
@@ -142,8 +143,8 @@ public final class MatrixPermutations {
   private static void product(
       List<Map.Entry<String, @Nullable List<String>>> dims,
       int index,
-      LinkedHashMap<String, String> current,
-      LinkedHashSet<Map<String, String>> out) {
+      Map<String, String> current,
+      Set<Map<String, String>> out) {
     if (index == dims.size()) {
       out.add(new LinkedHashMap<>(current));
       return;

@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
 public final class DetachedJws {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
-  private static final int MAX_HEADER_CHARS = 4096;
-  private static final int MAX_VALUE_CHARS = 16384;
+  private static final int MAX_HEADER_CHARS = InputLimits.MAX_JWS_HEADER_CHARS;
+  private static final int MAX_VALUE_CHARS = InputLimits.MAX_JWS_CHARS;
 
   private DetachedJws() {}
 
@@ -92,6 +92,7 @@ public final class DetachedJws {
     return new VerifiedJws(p.alg, p.kid);
   }
 
+  @SuppressWarnings("ArrayRecordComponent") // private; the array never leaves this class
   private record Parsed(
       String encodedHeader, Algorithm alg, @Nullable String kid, byte[] signature) {}
 
@@ -207,7 +208,7 @@ public final class DetachedJws {
         case '\b' -> sb.append("\\b");
         case '\f' -> sb.append("\\f");
         case '<', '>', '&', '\u2028', '\u2029' ->
-            sb.append("\\u").append(String.format("%04x", (int) c));
+            sb.append("\\u").append(String.format(java.util.Locale.ROOT, "%04x", (int) c));
         default -> {
           if (c < 0x20) {
             sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);

@@ -53,6 +53,24 @@ public enum Algorithm {
     return fileSigning;
   }
 
+  /**
+   * The JCA name of the hash this algorithm signs: what {@link SigningKey#signDigest} expects and
+   * what Sigstore bundles record. EdDSA hashes internally with SHA-512 but cannot take a
+   * precomputed digest; see {@link #prehashable()}.
+   */
+  public String digest() {
+    return switch (this) {
+      case ES256, PS256, HS256 -> "SHA-256";
+      case ES384, HS384 -> "SHA-384";
+      case ES512, PS512, HS512, EdDSA -> "SHA-512";
+    };
+  }
+
+  /** Whether a signature can be made over a precomputed {@link #digest()} (all but EdDSA). */
+  public boolean prehashable() {
+    return this != EdDSA;
+  }
+
   public boolean isSymmetric() {
     return keyType == KeyType.OCT;
   }

@@ -17,7 +17,11 @@ public final class KeyException extends SignetException {
     NOT_ALLOWED,
     NOT_FOUND,
     AMBIGUOUS,
-    SIGNING_FAILED
+    SIGNING_FAILED,
+    /** The key's home cannot be reached or is not ready: HSM token absent, KMS unreachable. */
+    UNAVAILABLE,
+    /** The key's home refused us: wrong PIN, KMS 403, Vault permission denied. */
+    DENIED
   }
 
   private final Reason reason;

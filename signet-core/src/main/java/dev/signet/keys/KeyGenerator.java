@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.Base64URL;
+import dev.signet.SuppressForbidden;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -54,6 +55,7 @@ public final class KeyGenerator {
     return KEY_ID.matcher(keyId).matches();
   }
 
+  @SuppressForbidden(reason = "writing the new private JWKS is the purpose; it goes to a 0600 file")
   public static GeneratedKey generate(Algorithm alg, String keyId, SecureRandom random)
       throws KeyException {
     if (!alg.allowedForFileSigning()) {

@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.signet.SuppressForbidden;
 import dev.signet.input.InputException;
 import dev.signet.input.InputLimits;
 import dev.signet.json.JsonObject;
@@ -153,6 +154,19 @@ public final class KeySet {
    * and RSA keys must have at least 2048 bits.
    */
   public Signer signer(@Nullable String keyId) throws KeyException {
+    return (Signer) fileKey(keyId);
+  }
+
+  /**
+   * The signing key with {@code keyId} as a backend-neutral {@link SigningKey}, for artifact
+   * signing and anything else that wants native signatures and the public half. Same rules as
+   * {@link #signer}.
+   */
+  public SigningKey signingKey(@Nullable String keyId) throws KeyException {
+    return fileKey(keyId);
+  }
+
+  private SigningKey fileKey(@Nullable String keyId) throws KeyException {
     JWK key = select(keyId);
     String name = source + ": " + describeKey(key);
     // Messages start with Buildkite's error sentinels (spec §7.2, jwkutil) so that users and
@@ -196,14 +210,28 @@ public final class KeySet {
               || !java.security.MessageDigest.isEqual(Primitives.ed25519PublicFromSecret(d), x)) {
             throw notAllowed(name + ": the private key does not match its public key \"x\"");
           }
-          yield new Ed25519Signer(key.getKeyID(), d, x);
+          PublicKey pub;
+          try {
+            pub = Primitives.ed25519PublicKey(x);
+          } catch (java.security.GeneralSecurityException e) {
+            throw new KeyException(KeyException.Reason.MALFORMED, name + ": invalid key material");
+          }
+          yield new Ed25519Signer(key.getKeyID(), d, x, pub, reference(key));
         }
         case ECKey ec ->
             consistent(
-                new JcaSigner(alg, key.getKeyID(), ec.toECPrivateKey()), ec.toECPublicKey(), name);
+                new JcaSigner(
+                    alg, key.getKeyID(), ec.toECPrivateKey(), ec.toECPublicKey(), reference(key)),
+                ec.toECPublicKey(),
+                name);
         case RSAKey rsa ->
             consistent(
-                new JcaSigner(alg, key.getKeyID(), rsa.toRSAPrivateKey()),
+                new JcaSigner(
+                    alg,
+                    key.getKeyID(),
+                    rsa.toRSAPrivateKey(),
+                    rsa.toRSAPublicKey(),
+                    reference(key)),
                 rsa.toRSAPublicKey(),
                 name);
         default -> throw notAllowed(name + ": unsupported key type " + key.getKeyType());
@@ -218,7 +246,11 @@ public final class KeySet {
    * Otherwise every signature would be refused by every agent holding the published public key, and
    * the mistake would surface only at run time.
    */
-  private static Signer consistent(JcaSigner signer, PublicKey publicKey, String name)
+  private String reference(JWK key) {
+    return "file:" + source + (key.getKeyID() == null ? "" : "#" + key.getKeyID());
+  }
+
+  private static SigningKey consistent(JcaSigner signer, PublicKey publicKey, String name)
       throws KeyException {
     byte[] probe =
         "signet key pairwise-consistency check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -307,6 +339,7 @@ public final class KeySet {
   }
 
   /** The public half of every key, as compact JWKS JSON with members in alphabetical order. */
+  @SuppressForbidden(reason = "serialises toPublicJWK() results only; HMAC secrets are skipped")
   public String toPublicJson() {
     List<JsonValue> out = new ArrayList<>();
     for (JWK k : keys) {
@@ -318,7 +351,8 @@ public final class KeySet {
     return JwkJson.set(out);
   }
 
-  private JWK select(@Nullable String keyId) throws KeyException {
+  /** The JWK with {@code keyId}, or the only one; package-private for key export. */
+  JWK select(@Nullable String keyId) throws KeyException {
     if (keyId == null || keyId.isEmpty()) {
       if (keys.size() != 1) {
         throw new KeyException(
@@ -409,8 +443,42 @@ public final class KeySet {
 
   // ---- implementations ----
 
-  private record Ed25519Signer(@Nullable String keyId, byte[] secret, byte[] publicKey)
-      implements Signer {
+  /** A class, not a record: a record would expose the secret through an accessor. */
+  private static final class Ed25519Signer implements Signer, SigningKey {
+    private final @Nullable String keyId;
+    private final byte[] secret;
+    private final byte[] rawPublicKey;
+    private final PublicKey publicKey;
+    private final String reference;
+
+    Ed25519Signer(
+        @Nullable String keyId,
+        byte[] secret,
+        byte[] rawPublicKey,
+        PublicKey publicKey,
+        String reference) {
+      this.keyId = keyId;
+      this.secret = secret.clone();
+      this.rawPublicKey = rawPublicKey.clone();
+      this.publicKey = publicKey;
+      this.reference = reference;
+    }
+
+    @Override
+    public @Nullable String keyId() {
+      return keyId;
+    }
+
+    @Override
+    public PublicKey publicKey() {
+      return publicKey;
+    }
+
+    @Override
+    public String reference() {
+      return reference;
+    }
+
     @Override
     public Algorithm algorithm() {
       return Algorithm.EdDSA;
@@ -418,7 +486,17 @@ public final class KeySet {
 
     @Override
     public byte[] sign(byte[] signingInput) {
-      return Primitives.ed25519Sign(secret, publicKey, signingInput);
+      return Primitives.ed25519Sign(secret, rawPublicKey, signingInput);
+    }
+
+    @Override
+    public byte[] signMessage(byte[] message) {
+      return sign(message);
+    }
+
+    @Override
+    public byte[] signDigest(byte[] digest) throws KeyException {
+      throw noEdDsaDigest(reference);
     }
 
     @Override
@@ -427,8 +505,40 @@ public final class KeySet {
     }
   }
 
-  private record JcaSigner(Algorithm algorithm, @Nullable String keyId, PrivateKey key)
-      implements Signer {
+  static KeyException noEdDsaDigest(String reference) {
+    return new KeyException(
+        KeyException.Reason.NOT_ALLOWED,
+        reference
+            + ": an Ed25519 key signs the whole message and cannot sign a precomputed digest");
+  }
+
+  private record JcaSigner(
+      Algorithm algorithm,
+      @Nullable String keyId,
+      PrivateKey key,
+      PublicKey publicKey,
+      String reference)
+      implements Signer, SigningKey {
+    @Override
+    public byte[] signMessage(byte[] message) throws KeyException {
+      return nativeSign(message, false);
+    }
+
+    @Override
+    public byte[] signDigest(byte[] digest) throws KeyException {
+      return nativeSign(digest, true);
+    }
+
+    private byte[] nativeSign(byte[] input, boolean digest) throws KeyException {
+      try {
+        return Primitives.jcaSignNative(algorithm, key, input, digest);
+      } catch (java.security.GeneralSecurityException e) {
+        throw new KeyException(
+            KeyException.Reason.SIGNING_FAILED,
+            reference + ": signing failed: " + e.getClass().getSimpleName());
+      }
+    }
+
     @Override
     public byte[] sign(byte[] signingInput) throws KeyException {
       try {
@@ -478,8 +588,28 @@ public final class KeySet {
     }
   }
 
-  private record HmacVerifier(Algorithm algorithm, @Nullable String keyId, byte[] secret)
-      implements Verifier {
+  /** A class, not a record: a record would expose the secret through an accessor. */
+  private static final class HmacVerifier implements Verifier {
+    private final Algorithm algorithm;
+    private final @Nullable String keyId;
+    private final byte[] secret;
+
+    HmacVerifier(Algorithm algorithm, @Nullable String keyId, byte[] secret) {
+      this.algorithm = algorithm;
+      this.keyId = keyId;
+      this.secret = secret.clone();
+    }
+
+    @Override
+    public Algorithm algorithm() {
+      return algorithm;
+    }
+
+    @Override
+    public @Nullable String keyId() {
+      return keyId;
+    }
+
     @Override
     public boolean verify(byte[] signingInput, byte[] signature) {
       return Primitives.hmacVerify(algorithm, secret, signingInput, signature);

@@ -1,5 +1,6 @@
 package dev.signet.keys;
 
+import dev.signet.SuppressForbidden;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -10,6 +11,7 @@ import java.security.spec.PSSParameterSpec;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place that chooses signature primitives.
@@ -19,6 +21,7 @@ import org.bouncycastle.math.ec.rfc8032.Ed25519;
  * upload. ECDSA uses the JDK in IEEE P1363 (raw R‖S) format, which is what JWS needs; RSA-PSS uses
  * the JDK with the salt length JWA mandates (the hash length).
  */
+@SuppressForbidden(reason = "the one place that chooses signature and MAC primitives")
 final class Primitives {
   private Primitives() {}
 
@@ -40,7 +43,7 @@ final class Primitives {
   }
 
   /** Decodes and fully validates a public key once, so each verification skips the decoding. */
-  static Ed25519.PublicPoint ed25519Point(byte[] publicKey) {
+  static Ed25519.@Nullable PublicPoint ed25519Point(byte[] publicKey) {
     if (publicKey.length != Ed25519.PUBLIC_KEY_SIZE) {
       return null;
     }
@@ -77,6 +80,108 @@ final class Primitives {
     s.setParameter(new PSSParameterSpec(hash, "MGF1", mgf, saltLength, 1));
     return s;
   }
+
+  /**
+   * Signs in the algorithm's native encoding (ECDSA as DER, as cosign and X.509 use it), over the
+   * message ({@code digest == false}) or over a precomputed {@link Algorithm#digest()}.
+   */
+  static byte[] jcaSignNative(Algorithm alg, PrivateKey key, byte[] input, boolean digest)
+      throws GeneralSecurityException {
+    if (alg.keyType() == Algorithm.KeyType.EC) {
+      Signature s =
+          Signature.getInstance(
+              digest ? "NONEwithECDSA" : alg.digest().replace("-", "") + "withECDSA");
+      s.initSign(key);
+      s.update(input);
+      return s.sign();
+    }
+    if (!digest) {
+      return jcaSign(alg, key, input);
+    }
+    // The JDK has no pre-hashed RSASSA-PSS; BouncyCastle's raw PSS signer takes the digest as is.
+    if (!(key instanceof java.security.interfaces.RSAPrivateCrtKey rsa)) {
+      throw new GeneralSecurityException("RSA-PSS needs an RSA private key");
+    }
+    org.bouncycastle.crypto.Digest hash =
+        alg == Algorithm.PS256
+            ? new org.bouncycastle.crypto.digests.SHA256Digest()
+            : new org.bouncycastle.crypto.digests.SHA512Digest();
+    var signer =
+        org.bouncycastle.crypto.signers.PSSSigner.createRawSigner(
+            new org.bouncycastle.crypto.engines.RSABlindedEngine(),
+            hash,
+            hash,
+            hash.getDigestSize(),
+            org.bouncycastle.crypto.signers.PSSSigner.TRAILER_IMPLICIT);
+    signer.init(
+        true,
+        new org.bouncycastle.crypto.params.ParametersWithRandom(
+            new org.bouncycastle.crypto.params.RSAPrivateCrtKeyParameters(
+                rsa.getModulus(),
+                rsa.getPublicExponent(),
+                rsa.getPrivateExponent(),
+                rsa.getPrimeP(),
+                rsa.getPrimeQ(),
+                rsa.getPrimeExponentP(),
+                rsa.getPrimeExponentQ(),
+                rsa.getCrtCoefficient()),
+            new java.security.SecureRandom()));
+    signer.update(input, 0, input.length);
+    try {
+      return signer.generateSignature();
+    } catch (org.bouncycastle.crypto.CryptoException e) {
+      throw new GeneralSecurityException("RSA-PSS signing failed", e);
+    }
+  }
+
+  /** The JDK public key for a raw Ed25519 public key, for export and for JCA-side verification. */
+  static PublicKey ed25519PublicKey(byte[] raw) throws GeneralSecurityException {
+    byte[] spki = new byte[ED25519_SPKI_PREFIX.length + raw.length];
+    System.arraycopy(ED25519_SPKI_PREFIX, 0, spki, 0, ED25519_SPKI_PREFIX.length);
+    System.arraycopy(raw, 0, spki, ED25519_SPKI_PREFIX.length, raw.length);
+    return java.security.KeyFactory.getInstance("Ed25519")
+        .generatePublic(new java.security.spec.X509EncodedKeySpec(spki));
+  }
+
+  static final int ED25519_PUBLIC_KEY_BYTES = Ed25519.PUBLIC_KEY_SIZE;
+
+  static byte[] ed25519SpkiPrefix() {
+    return ED25519_SPKI_PREFIX.clone();
+  }
+
+  /**
+   * Whether {@code key} lies on the NIST curve of an ECDSA algorithm. The field size alone would
+   * not do: secp256k1 is a 256-bit curve too.
+   */
+  static boolean isCurveOf(java.security.interfaces.ECPublicKey key, Algorithm alg) {
+    String name =
+        switch (alg) {
+          case ES256 -> "secp256r1";
+          case ES384 -> "secp384r1";
+          case ES512 -> "secp521r1";
+          default -> "";
+        };
+    if (name.isEmpty()) {
+      return false;
+    }
+    try {
+      var params = java.security.AlgorithmParameters.getInstance("EC");
+      params.init(new java.security.spec.ECGenParameterSpec(name));
+      var std = params.getParameterSpec(java.security.spec.ECParameterSpec.class);
+      var have = key.getParams();
+      return have.getCurve().equals(std.getCurve())
+          && have.getGenerator().equals(std.getGenerator())
+          && have.getOrder().equals(std.getOrder())
+          && have.getCofactor() == std.getCofactor();
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  // SEQUENCE { SEQUENCE { OID 1.3.101.112 } BIT STRING (32 bytes) } (RFC 8410 §4).
+  private static final byte[] ED25519_SPKI_PREFIX = {
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
+  };
 
   static byte[] jcaSign(Algorithm alg, PrivateKey key, byte[] message)
       throws GeneralSecurityException {

@@ -1,5 +1,6 @@
 package dev.signet.keys;
 
+import java.security.PublicKey;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,4 +19,17 @@ public interface VerificationKeys {
 
   /** Where the keys came from, for messages. */
   String source();
+
+  /**
+   * Verification with a single public key, as an agent configured with a KMS key verifies (spec
+   * §5): signatures need no {@code kid} (one in the header is ignored, since the key is fixed), and
+   * the header's algorithm must equal {@code alg}.
+   *
+   * @param source names the key in messages, e.g. {@code awskms:///alias/release}
+   * @throws KeyException {@link KeyException.Reason#NOT_ALLOWED} when {@code key} does not fit
+   *     {@code alg} (wrong key type or curve, RSA below 2048 bits, an HMAC algorithm)
+   */
+  static VerificationKeys of(PublicKey key, Algorithm alg, String source) throws KeyException {
+    return PublicKeyVerificationKeys.create(key, alg, source);
+  }
 }

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param key the step key ({@code key}, aliases {@code id}, {@code identifier}); not signed
  * @param label the label ({@code label}, alias {@code name}); not signed
- * @param command {@code command}/{@code commands}, list elements joined with LF
+ * @param command the command text; a YAML list of commands is joined with LF
  * @param plugins plugins in order, sources as written
  * @param secrets secrets in order
  * @param env the step env; empty when absent, null or {@code {}} (all sign the same)

@@ -286,7 +286,9 @@ final class GoScalars {
       return null;
     }
     if (!withTime) {
-      return c.more() ? null : String.format("%04d-%02d-%02dT00:00:00Z", year, month, day);
+      return c.more()
+          ? null
+          : String.format(java.util.Locale.ROOT, "%04d-%02d-%02dT00:00:00Z", year, month, day);
     }
     boolean zoned;
     if (c.accept('T') || c.accept('t')) {
@@ -341,15 +343,26 @@ final class GoScalars {
           return null;
         }
         // Go prints a zero offset as "Z" whichever way it was written.
-        zone = hh == 0 && mm == 0 ? "Z" : String.format("%c%02d:%02d", sign, hh, mm);
+        zone =
+            hh == 0 && mm == 0
+                ? "Z"
+                : String.format(java.util.Locale.ROOT, "%c%02d:%02d", sign, hh, mm);
       }
     }
     if (c.more()) {
       return null;
     }
     return String.format(
+        java.util.Locale.ROOT,
         "%04d-%02d-%02dT%02d:%02d:%02d%s%s",
-        year, month, day, hour, minute, second, fraction.isEmpty() ? "" : "." + fraction, zone);
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+        fraction.isEmpty() ? "" : "." + fraction,
+        zone);
   }
 
   private static String stripTrailingZeros(String digits) {

@@ -5,6 +5,7 @@ import dev.signet.input.InputLimits;
 import dev.signet.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses Buildkite pipelines the way go-pipeline does (spec §2), from YAML (or JSON, which is YAML)
@@ -81,7 +82,8 @@ public final class PipelineParser {
    * A bug in the mapping must not reach the user as a stack trace, nor let a half-understood
    * pipeline through: it fails closed as unreadable input.
    */
-  private static InputException unexpected(String source, String where, RuntimeException e) {
+  private static InputException unexpected(
+      String source, @Nullable String where, RuntimeException e) {
     return new InputException(
         source, where, "cannot parse the pipeline (" + e.getClass().getSimpleName() + ")", e);
   }

@@ -2,6 +2,7 @@ package dev.signet.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Plugin full-source normalisation (spec §2.6), reproducing Go's {@code net/url.Parse} and {@code
@@ -91,7 +92,7 @@ final class PluginSource {
   }
 
   /** Go {@code url.unescape} for paths and fragments: null on a malformed escape. */
-  private static String unescape(String s) {
+  private static @Nullable String unescape(String s) {
     if (s.indexOf('%') < 0) {
       return s;
     }
@@ -141,7 +142,7 @@ final class PluginSource {
     }
     boolean rooted = path.charAt(0) == '/';
     List<String> out = new ArrayList<>();
-    for (String part : path.split("/")) {
+    for (String part : path.split("/", -1)) {
       if (part.isEmpty() || part.equals(".")) {
         continue;
       }

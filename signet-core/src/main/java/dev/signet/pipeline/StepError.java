@@ -32,6 +32,6 @@ final class StepError extends RuntimeException {
   }
 
   String reason() {
-    return getMessage();
+    return java.util.Objects.requireNonNull(getMessage()); // every constructor sets it
   }
 }

@@ -101,20 +101,18 @@ public final class StepJson {
       return JsonNull.NULL;
     }
     var setup = matrix.setup();
-    boolean anonymousOnly =
-        setup != null
-            && setup.size() == 1
-            && setup.containsKey(Matrix.ANONYMOUS)
-            && setup.get(Matrix.ANONYMOUS) != null
-            && !setup.get(Matrix.ANONYMOUS).isEmpty();
-    if (anonymousOnly && matrix.adjustments().isEmpty() && matrix.remaining().isEmpty()) {
-      return strings(setup.get(Matrix.ANONYMOUS));
+    var anonymous = setup != null && setup.size() == 1 ? setup.get(Matrix.ANONYMOUS) : null;
+    if (anonymous != null
+        && !anonymous.isEmpty()
+        && matrix.adjustments().isEmpty()
+        && matrix.remaining().isEmpty()) {
+      return strings(anonymous);
     }
     JsonObject.Builder b = JsonObject.builder();
     if (setup == null) {
       b.put("setup", JsonNull.NULL);
-    } else if (anonymousOnly) {
-      b.put("setup", strings(setup.get(Matrix.ANONYMOUS)));
+    } else if (anonymous != null && !anonymous.isEmpty()) {
+      b.put("setup", strings(anonymous));
     } else {
       JsonObject.Builder dims = JsonObject.builder();
       setup.forEach(

@@ -223,7 +223,7 @@ final class StepMapper {
         remaining);
   }
 
-  private static <T> T optional(
+  private static <T extends @Nullable Object> T optional(
       Map<String, YamlTree> e,
       Set<String> used,
       String name,

@@ -73,6 +73,11 @@ final class YamlDocuments {
             .setCodePointLimit(limits.maxBytes())
             .setUseMarks(true)
             .setSchema(UntypedSchema.INSTANCE)
+            // snakeyaml-engine's StreamReader copies its window each time it refills by
+            // bufferSize (default 1 KiB), which is quadratic in the length of one long scalar:
+            // an 8 MiB command took 60 s. The text is already in memory and bounded, so the
+            // whole of it is one window.
+            .setBufferSize(text.length() + 1)
             .build();
     Parser events =
         new GuardedParser(
@@ -101,7 +106,8 @@ final class YamlDocuments {
       throw new InputException(
           source,
           where(text, e.getPosition()),
-          String.format("special character U+%04X is not allowed", e.getCodePoint()));
+          String.format(
+              java.util.Locale.ROOT, "special character U+%04X is not allowed", e.getCodePoint()));
     } catch (YamlEngineException e) {
       throw new InputException(source, null, clip(engineProblem(e, limits)));
     } catch (StackOverflowError e) {

@@ -238,7 +238,7 @@ final class YamlEmitter {
           if (Character.isSurrogate(c) && needsEscape(s, i)) {
             out.append('\uFFFD'); // unpaired: not encodable, Go would have written U+FFFD
           } else if (needsEscape(s, i)) {
-            out.append(String.format("\\u%04X", (int) c));
+            out.append(String.format(java.util.Locale.ROOT, "\\u%04X", (int) c));
           } else {
             out.append(c);
           }

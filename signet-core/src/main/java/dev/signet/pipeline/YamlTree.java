@@ -46,6 +46,7 @@ sealed interface YamlTree {
   record Int(BigInteger value, String where) implements YamlTree {}
 
   /** May be NaN or infinite (YAML {@code .nan}, {@code .inf}); JSON cannot hold those. */
+  @SuppressWarnings("JavaLangClash") // always qualified as YamlTree.Float, like YAML's own tag name
   record Float(double value, String where) implements YamlTree {}
 
   record Bool(boolean value, String where) implements YamlTree {}

@@ -254,11 +254,6 @@ public final class PipelineSigner {
       int close = text.indexOf('}', end);
       int nl = text.indexOf('\n', end);
       end = close >= 0 && (nl < 0 || close < nl) ? close + 1 : Math.min(text.length(), end + 1);
-    } else if (next == '$') {
-      end += 1;
-      while (end < text.length() && isIdentifierChar(text.charAt(end))) {
-        end++;
-      }
     } else {
       end += 1;
       while (end < text.length() && isIdentifierChar(text.charAt(end))) {

@@ -21,6 +21,8 @@ public final class StepVerifier {
   private StepVerifier() {}
 
   /**
+   * Verifies one step's signature against the trusted keys.
+   *
    * @param outerEnv the job env when verifying a job: {@code env::NAME} values come from here
    * @param repositoryUrl the {@code repository_url} value ({@code BUILDKITE_REPO} of the job)
    */

@@ -1,0 +1,44 @@
+package dev.signet.attest;
+
+import dev.signet.keys.Algorithm;
+import dev.signet.keys.KeyGenerator;
+import dev.signet.keys.KeySet;
+import dev.signet.keys.PemKeys;
+import dev.signet.keys.PublicKeyVerifier;
+import dev.signet.keys.SigningKey;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+
+/** Keys for the attestation tests: JWKS keys where keygen makes them, PEM keys for the rest. */
+final class AttestKeys {
+  private AttestKeys() {}
+
+  static SigningKey key(Algorithm a) throws Exception {
+    if (a.allowedForFileSigning()) {
+      return KeySet.parse(
+              KeyGenerator.generate(a, "k-" + a, new SecureRandom()).privateJwks(), "k.json")
+          .signingKey(null);
+    }
+    KeyPairGenerator g;
+    if (a == Algorithm.ES384) {
+      g = KeyPairGenerator.getInstance("EC");
+      g.initialize(new ECGenParameterSpec("secp384r1"));
+    } else {
+      g = KeyPairGenerator.getInstance("RSA");
+      g.initialize(2048);
+    }
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder().encodeToString(g.generateKeyPair().getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
+    return PemKeys.readPrivateKey(pem, "k.pem", a == Algorithm.PS256 ? a : null);
+  }
+
+  static PublicKeyVerifier verifier(SigningKey key) throws Exception {
+    return PublicKeyVerifier.of(
+        key.publicKey(),
+        key.algorithm().keyType() == Algorithm.KeyType.RSA ? key.algorithm() : null);
+  }
+}
