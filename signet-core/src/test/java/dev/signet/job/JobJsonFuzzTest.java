@@ -2,6 +2,7 @@ package dev.signet.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import dev.signet.input.InputException;
@@ -36,6 +37,23 @@ class JobJsonFuzzTest {
     }
   }
 
+  @DictionaryEntries({
+    "\\u2028",
+    "\\u0085",
+    "\\n",
+    "\"signed_fields\":[",
+    "\"env::",
+    "\"matrix_permutation\":{",
+    "\"signature\":{",
+    "\"algorithm\":\"EdDSA\"",
+    "\"value\":",
+    "BUILDKITE_COMMAND",
+    "BUILDKITE_PLUGINS",
+    "\"matrix\":",
+    "\"setup\":",
+    "\"adjustments\":[",
+    "\"with\":"
+  })
   @FuzzTest
   void parse(@NotNull String text) throws InputException {
     Job job;
