@@ -29,10 +29,14 @@ public final class InputException extends SignetException {
   }
 
   private static String format(String source, @Nullable String where, String problem) {
-    String oneLine = problem.replaceAll("\\s*\\R\\s*", " ").strip();
+    // The place is one line too: it can name a member of the input, which may hold line breaks.
     return where == null || where.isEmpty()
-        ? source + ": " + oneLine
-        : source + ": " + where + ": " + oneLine;
+        ? source + ": " + oneLine(problem)
+        : source + ": " + oneLine(where) + ": " + oneLine(problem);
+  }
+
+  private static String oneLine(String s) {
+    return s.replaceAll("\\s*\\R\\s*", " ").strip();
   }
 
   /** The file name, or {@code <stdin>}. */

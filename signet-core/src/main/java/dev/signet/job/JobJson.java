@@ -7,11 +7,13 @@ import dev.signet.json.JsonObject;
 import dev.signet.json.JsonReader;
 import dev.signet.json.JsonString;
 import dev.signet.json.JsonValue;
+import dev.signet.json.JsonWriter;
 import dev.signet.pipeline.CommandStep;
 import dev.signet.pipeline.PipelineParser;
 import dev.signet.pipeline.PipelineWriter;
 import java.util.LinkedHashMap;
 import java.util.SequencedMap;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * plane.
  */
 public final class JobJson {
+  private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+
   private JobJson() {}
 
   public static JsonObject toJson(Job job) {
@@ -62,11 +66,16 @@ public final class JobJson {
     for (var e : o.members().entrySet()) {
       if (!(e.getValue() instanceof JsonString s)) {
         // Name the key, never the value: env values can be secrets.
-        throw new InputException(source, field + "." + e.getKey(), "must be a string");
+        throw new InputException(source, field + "." + memberName(e.getKey()), "must be a string");
       }
       out.put(e.getKey(), s.value());
     }
     return out;
+  }
+
+  /** A member name as a path part: quoted (escapes and all) unless it is a plain word. */
+  private static String memberName(String name) {
+    return PLAIN_NAME.matcher(name).matches() ? name : JsonWriter.quote(name);
   }
 
   private static JsonObject strings(SequencedMap<String, String> map) {

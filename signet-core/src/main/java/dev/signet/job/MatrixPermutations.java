@@ -197,7 +197,8 @@ public final class MatrixPermutations {
   }
 
   private static MatrixException unknownDimension(MatrixException.Reason reason, String dim) {
-    return error(reason, List.of(dim), ": " + JsonWriter.quote(dim));
+    // The name can come from the job's matrix_permutation: quoted on one line, whatever it holds.
+    return error(reason, List.of(dim), ": " + JsonWriter.quoteOneLine(dim, 128));
   }
 
   private static MatrixException error(

@@ -106,7 +106,7 @@ public final class JsonReader {
         }
         yield new JsonArray(items);
       }
-      case VALUE_STRING -> new JsonString(p.getString());
+      case VALUE_STRING -> new JsonString(wellFormed(p.getString()));
       case VALUE_NUMBER_INT -> integer(p, p.getBigIntegerValue());
       case VALUE_NUMBER_FLOAT -> {
         double d = p.getDoubleValue();
@@ -122,6 +122,33 @@ public final class JsonReader {
       case VALUE_NULL -> JsonNull.NULL;
       default -> throw new tools.jackson.core.exc.StreamReadException(p, "unexpected token " + t);
     };
+  }
+
+  /**
+   * An escaped lone surrogate ({@code "\ud800"}) becomes U+FFFD, as Go's decoder makes it. The tree
+   * then holds what a Go agent holds, and writing and reading it again gives it back: the writers
+   * can only spell a lone surrogate as U+FFFD. (Jackson already refuses one in a member name.)
+   */
+  static String wellFormed(String s) {
+    int i = 0;
+    while (i < s.length() && !Character.isSurrogate(s.charAt(i))) {
+      i++;
+    }
+    if (i == s.length()) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length()).append(s, 0, i);
+    for (; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        out.append(c).append(s.charAt(++i));
+      } else {
+        out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+      }
+    }
+    return out.toString();
   }
 
   private static JsonNumber integer(JsonParser p, BigInteger v) {

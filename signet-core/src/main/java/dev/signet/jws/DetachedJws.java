@@ -6,8 +6,10 @@ import dev.signet.json.JsonObject;
 import dev.signet.json.JsonReader;
 import dev.signet.json.JsonString;
 import dev.signet.json.JsonValue;
+import dev.signet.json.JsonWriter;
 import dev.signet.keys.Algorithm;
 import dev.signet.keys.KeyException;
+import dev.signet.keys.KeySet;
 import dev.signet.keys.Signer;
 import dev.signet.keys.VerificationKeys;
 import dev.signet.keys.Verifier;
@@ -77,7 +79,7 @@ public final class DetachedJws {
       throw new SignatureVerificationException(
           SignatureVerificationException.Reason.BAD_SIGNATURE,
           "the signature does not match the signed values ("
-              + (parsed.kid == null ? "no key ID" : "key \"" + parsed.kid + "\"")
+              + KeySet.describeKeyId(parsed.kid)
               + ", "
               + parsed.alg
               + ")",
@@ -138,7 +140,9 @@ public final class DetachedJws {
             .orElseThrow(() ->
                 new SignatureVerificationException(
                     SignatureVerificationException.Reason.UNSUPPORTED_ALGORITHM,
-                    "the JWS algorithm \"" + printable(algValue.value()) + "\" is not accepted"));
+                    "the JWS algorithm "
+                        + JsonWriter.quoteOneLine(algValue.value(), 32)
+                        + " is not accepted"));
     if (h.has("crit") || h.has("b64")) {
       throw new SignatureVerificationException(
           SignatureVerificationException.Reason.UNSUPPORTED_HEADER,
@@ -188,10 +192,5 @@ public final class DetachedJws {
   private static SignatureVerificationException malformed(String message) {
     return new SignatureVerificationException(
         SignatureVerificationException.Reason.MALFORMED, message);
-  }
-
-  private static String printable(String s) {
-    String cut = s.length() > 32 ? s.substring(0, 32) + "…" : s;
-    return cut.replaceAll("\\p{Cntrl}", "?");
   }
 }

@@ -1,5 +1,6 @@
 package dev.signet.keys;
 
+import dev.signet.json.JsonWriter;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -25,13 +26,18 @@ final class JwksVerificationKeys implements VerificationKeys {
         if (v.algorithm() != alg) {
           throw new KeyException(
               KeyException.Reason.NOT_ALLOWED,
-              "key \"" + kid + "\" is a " + v.algorithm() + " key but the signature claims " + alg);
+              KeySet.describeKeyId(kid)
+                  + " is a "
+                  + v.algorithm()
+                  + " key but the signature claims "
+                  + alg);
         }
         return v;
       }
     }
     throw new KeyException(
-        KeyException.Reason.NOT_FOUND, "no key in " + source + " has kid \"" + kid + "\"");
+        KeyException.Reason.NOT_FOUND,
+        "no key in " + source + " has kid " + JsonWriter.quoteOneLine(kid, KeySet.MAX_KID_SHOWN));
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.signet.input.InputLimits;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonReader;
 import dev.signet.json.JsonValue;
+import dev.signet.json.JsonWriter;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.text.ParseException;
@@ -33,6 +34,14 @@ import org.jspecify.annotations.Nullable;
 public final class KeySet {
   /** Smallest RSA modulus Signet signs with. */
   static final int MIN_RSA_BITS = 2048;
+
+  /** Longest key ID shown in full in messages; generated IDs have at most 128 characters. */
+  static final int MAX_KID_SHOWN = 128;
+
+  /** Longest algorithm name shown in full; real JWA names are short. */
+  static final int MAX_ALG_SHOWN = 32;
+
+  private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("\\R");
 
   private final String source;
   private final List<JWK> keys;
@@ -83,9 +92,9 @@ public final class KeySet {
         throw new KeyException(
             KeyException.Reason.AMBIGUOUS,
             source
-                + ": more than one key has kid \""
-                + k.getKeyID()
-                + "\"; key IDs must be unique");
+                + ": more than one key has kid "
+                + JsonWriter.quoteOneLine(k.getKeyID(), MAX_KID_SHOWN)
+                + "; key IDs must be unique");
       }
     }
     return new KeySet(source, keys);
@@ -100,7 +109,10 @@ public final class KeySet {
     } catch (ParseException | RuntimeException e) {
       // Nimbus messages describe structure (e.g. "Missing required \"x\" parameter"), not values.
       String msg = e.getMessage() == null ? "invalid JWK" : e.getMessage();
-      throw malformed(source, where + ": " + msg.lines().findFirst().orElse(msg));
+      throw new KeyException(
+          KeyException.Reason.MALFORMED,
+          source + ": " + where + ": " + LINE_BREAK.matcher(msg).replaceAll(" "),
+          e);
     }
   }
 
@@ -169,9 +181,9 @@ public final class KeySet {
             .orElseThrow(() ->
                 notAllowed(
                     name
-                        + ": unsupported signing algorithm \""
-                        + algName
-                        + "\": "
+                        + ": unsupported signing algorithm "
+                        + JsonWriter.quoteOneLine(algName, MAX_ALG_SHOWN)
+                        + ": "
                         + whyNot(algName)));
     if (alg.isSymmetric()) {
       throw notAllowed(
@@ -281,7 +293,11 @@ public final class KeySet {
       String algName = key.getAlgorithm().getName();
       Algorithm alg =
           Algorithm.fromJwa(algName)
-              .orElseThrow(() -> notAllowed(name + " has unsupported algorithm " + algName));
+              .orElseThrow(() ->
+                  notAllowed(
+                      name
+                          + " has unsupported algorithm "
+                          + JsonWriter.quoteOneLine(algName, MAX_ALG_SHOWN)));
       if (key.getKeyUse() != null && !KeyUse.SIGNATURE.equals(key.getKeyUse())) {
         continue; // jwx skips keys whose use is not "sig"
       }
@@ -411,7 +427,10 @@ public final class KeySet {
     }
     throw new KeyException(
         KeyException.Reason.NOT_FOUND,
-        source + ": signing key ID \"" + keyId + "\" could not be found in JWKS");
+        source
+            + ": signing key ID "
+            + JsonWriter.quoteOneLine(keyId, MAX_KID_SHOWN)
+            + " could not be found in JWKS");
   }
 
   private static void checkKeyType(JWK key, Algorithm alg, String name) throws KeyException {
@@ -450,8 +469,15 @@ public final class KeySet {
   }
 
   static String describeKey(JWK k) {
-    String kid = k.getKeyID();
-    return kid == null ? "key without kid" : "key \"" + kid + "\"";
+    return describeKeyId(k.getKeyID());
+  }
+
+  /**
+   * A key named by its ID for a message. The ID comes from a key file or a JWS header, so it is
+   * quoted with escapes and cut short: a message stays one line whatever the input holds.
+   */
+  public static String describeKeyId(@Nullable String kid) {
+    return kid == null ? "key without kid" : "key " + JsonWriter.quoteOneLine(kid, MAX_KID_SHOWN);
   }
 
   private static KeyException notAllowed(String message) {
@@ -575,7 +601,7 @@ public final class KeySet {
       } catch (java.security.GeneralSecurityException e) {
         throw new KeyException(
             KeyException.Reason.SIGNING_FAILED,
-            "signing with key \"" + keyId + "\" failed: " + e.getClass().getSimpleName());
+            "signing with " + describeKeyId(keyId) + " failed: " + e.getClass().getSimpleName());
       }
     }
 

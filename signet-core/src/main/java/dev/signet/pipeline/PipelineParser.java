@@ -63,7 +63,15 @@ public final class PipelineParser {
   /** One command step from decoded JSON; anything else is an {@link InputException}. */
   public static CommandStep parseCommandStep(JsonValue step, String source, String path)
       throws InputException {
-    return switch (parseStep(step, source, path)) {
+    YamlTree tree = YamlTree.fromJson(step, path);
+    Step parsed;
+    try {
+      parsed = new StepMapper(source, InputLimits.DEFAULT).step(tree);
+    } catch (RuntimeException e) {
+      // Not through parseStep: an UnknownStep would drop the cause of a mapping bug.
+      throw unexpected(source, path, e);
+    }
+    return switch (parsed) {
       case CommandStep c -> c;
       case UnknownStep u -> throw new InputException(source, u.where(), u.reason());
       default -> throw new InputException(source, path, "not a command step");

@@ -23,6 +23,9 @@ public final class PipelineWriter {
 
   private static final Comparator<String> GO_ORDER = StepJson.GO_ORDER;
 
+  private static final List<String> KEY_ALIASES = List.of("id", "identifier");
+  private static final List<String> LABEL_ALIASES = List.of("name");
+
   // ---- YAML ---------------------------------------------------------------------------------
 
   /**
@@ -62,6 +65,8 @@ public final class PipelineWriter {
         b.put("group", g.group() == null ? JsonNull.NULL : new JsonString(g.group()));
         if (g.key() != null) {
           b.put("key", g.key());
+        } else if (shadows(g.remaining(), KEY_ALIASES)) {
+          b.put("key", JsonNull.NULL);
         }
         b.put("steps", new JsonArray(g.steps().stream().map(PipelineWriter::yamlStep).toList()));
         g.remaining().members().forEach(b::putIfAbsent);
@@ -79,9 +84,13 @@ public final class PipelineWriter {
     JsonObject.Builder b = JsonObject.builder();
     if (c.key() != null) {
       b.put("key", c.key());
+    } else if (shadows(c.remaining(), KEY_ALIASES)) {
+      b.put("key", JsonNull.NULL);
     }
     if (c.label() != null) {
       b.put("label", c.label());
+    } else if (shadows(c.remaining(), LABEL_ALIASES)) {
+      b.put("label", JsonNull.NULL);
     }
     b.put("command", c.command());
     if (!c.plugins().isEmpty()) {
@@ -147,6 +156,8 @@ public final class PipelineWriter {
         m.put("group", g.group() == null ? JsonNull.NULL : new JsonString(g.group()));
         if (g.key() != null && !g.key().isEmpty()) {
           m.put("key", new JsonString(g.key()));
+        } else if (shadows(g.remaining(), KEY_ALIASES)) {
+          m.put("key", JsonNull.NULL);
         } else {
           m.remove("key");
         }
@@ -158,6 +169,21 @@ public final class PipelineWriter {
       case TriggerStep t -> sorted(t.raw());
       case UnknownStep u -> sorted(u.raw());
     };
+  }
+
+  /**
+   * Whether an alias ({@code id} for {@code key}, {@code name} for {@code label}) is among the
+   * remaining keys. It is there only because the field itself was present, as null or empty; the
+   * field must then be written (as null when it would be left out), or reading the output would
+   * take the alias's value instead.
+   */
+  private static boolean shadows(JsonObject remaining, List<String> aliases) {
+    for (String alias : aliases) {
+      if (remaining.has(alias)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static JsonValue sorted(JsonValue raw) {
@@ -197,9 +223,13 @@ public final class PipelineWriter {
     m.put("command", new JsonString(c.command()));
     if (c.key() != null && !c.key().isEmpty()) {
       m.put("key", new JsonString(c.key()));
+    } else if (shadows(c.remaining(), KEY_ALIASES)) {
+      m.put("key", JsonNull.NULL);
     }
     if (c.label() != null && !c.label().isEmpty()) {
       m.put("label", new JsonString(c.label()));
+    } else if (shadows(c.remaining(), LABEL_ALIASES)) {
+      m.put("label", JsonNull.NULL);
     }
     if (!c.env().isEmpty()) {
       m.put("env", StepJson.env(c.env()));

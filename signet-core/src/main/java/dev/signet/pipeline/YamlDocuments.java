@@ -111,11 +111,12 @@ final class YamlDocuments {
     } catch (YamlEngineException e) {
       throw new InputException(source, null, clip(engineProblem(e, limits)));
     } catch (StackOverflowError e) {
-      // Unreachable with the depth guard in place; kept so that no Error reaches a user.
-      throw new InputException(source, null, "nested too deeply");
+      // Unreachable with the depth guard in place; kept so that no Error reaches a user. The
+      // cause is kept so that tests (the fuzz tests above all) can tell this from a refusal.
+      throw new InputException(source, null, "nested too deeply", e);
     } catch (RuntimeException e) {
       throw new InputException(
-          source, null, "cannot read YAML (" + e.getClass().getSimpleName() + ")");
+          source, null, "cannot read YAML (" + e.getClass().getSimpleName() + ")", e);
     }
     if (documents.isEmpty()) {
       throw new InputException(source, null, "no YAML document found");
@@ -389,6 +390,11 @@ final class YamlDocuments {
     private YamlTree scalar(ScalarNode s, String where) {
       Tag tag = s.getTag();
       String value = s.getValue();
+      if (hasLoneSurrogate(value)) {
+        // Only an escape ("\udc00") can produce one: the text itself is valid UTF-8. yaml.v3
+        // refuses such an escape, and no writer could spell the value back.
+        throw fail(where, "an escape names a lone UTF-16 surrogate, which is not a character");
+      }
       if (tag.equals(PLAIN)) {
         return GoScalars.resolvePlain(value, where);
       }
@@ -424,6 +430,20 @@ final class YamlDocuments {
     private Abort fail(String where, String problem) {
       return new Abort(new InputException(source, where.isEmpty() ? null : where, problem));
     }
+  }
+
+  private static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String quote(@Nullable String s) {

@@ -35,6 +35,12 @@ public final class SignedFields {
   static final String CHECKOUT = "checkout";
   static final String ENV_PREFIX = "env::";
 
+  /**
+   * Longest field or variable name shown in full. The names come from signed_fields, which the
+   * control plane hands over, so messages quote them on one line.
+   */
+  private static final int MAX_SHOWN = 128;
+
   /** Code-point order, which equals the byte order of the UTF-8 encodings (Go's sort.Strings). */
   static final Comparator<String> BYTE_ORDER = StepJson.GO_ORDER;
 
@@ -139,7 +145,7 @@ public final class SignedFields {
       throw new SignedFieldsException(
           SignedFieldsException.Reason.UNKNOWN_FIELD,
           List.of(field),
-          "unknown or unsupported field for signing " + JsonWriter.quote(field));
+          "unknown or unsupported field for signing " + JsonWriter.quoteOneLine(field, MAX_SHOWN));
     }
     String name = field.substring(ENV_PREFIX.length());
     String value = jobEnv.get(name);
@@ -147,7 +153,7 @@ public final class SignedFields {
       throw new SignedFieldsException(
           SignedFieldsException.Reason.MISSING_VARIABLE,
           List.of(field),
-          "variable " + JsonWriter.quote(name) + " missing from environment");
+          "variable " + JsonWriter.quoteOneLine(name, MAX_SHOWN) + " missing from environment");
     }
     return new JsonString(value);
   }

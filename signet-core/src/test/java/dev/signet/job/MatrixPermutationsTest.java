@@ -36,6 +36,14 @@ class MatrixPermutationsTest {
   }
 
   @Test
+  void aDimensionNameFromTheJobIsQuotedOnOneLine() {
+    assertThatThrownBy(() ->
+            MatrixPermutations.validate(Matrix.anonymous(List.of("a")), perm("x\u2029y", "a")))
+        .isInstanceOf(MatrixException.class)
+        .hasMessageEndingWith(": \"x\\u2029y\"");
+  }
+
+  @Test
   void enumeratesBasicCombinationsThenAdjustmentsWithoutSkipped() throws Exception {
     LinkedHashMap<String, @Nullable List<String>> setup = new LinkedHashMap<>();
     setup.put("os", List.of("linux", "mac"));

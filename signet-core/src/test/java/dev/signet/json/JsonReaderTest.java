@@ -24,6 +24,33 @@ class JsonReaderTest {
   }
 
   @Test
+  void loneSurrogateEscapesReadAsTheReplacementCharacterAsInGo() throws Exception {
+    // Found by JsonReaderFuzzTest (crash-49a0cdea…): the tree kept U+D800, the writer spelled it
+    // U+FFFD, so reading the written JSON gave a different tree.
+    JsonArray a =
+        (JsonArray) reader.parse("[\"a\\ud800b\", \"\\udc00\\ud800\", \"\\ud83d\\ude00\"]", "t");
+    assertThat(a.get(0)).isEqualTo(new JsonString("a\uFFFDb"));
+    assertThat(a.get(1)).isEqualTo(new JsonString("\uFFFD\uFFFD"));
+    assertThat(a.get(2)).isEqualTo(new JsonString("\uD83D\uDE00")); // a pair is one character
+    assertThat(reader.parse(JsonWriter.compact(a), "t")).isEqualTo(a);
+  }
+
+  @Test
+  void loneSurrogateInAMemberNameIsRefused() {
+    assertThatThrownBy(() -> reader.parse("{\"\\udc00\":1}", "t"))
+        .isInstanceOf(InputException.class)
+        .hasMessageContaining("surrogate");
+  }
+
+  @Test
+  void quoteOneLineEscapesEveryLineBreakAndCuts() {
+    assertThat(JsonWriter.quoteOneLine("a\nb\u2028c\u2029d\u0085e\r", 64))
+        .isEqualTo("\"a\\nb\\u2028c\\u2029d\\u0085e\\r\"");
+    assertThat(JsonWriter.quoteOneLine("abcdef", 3)).isEqualTo("\"abc…\"");
+    assertThat(JsonWriter.quoteOneLine("llamas", 128)).isEqualTo("\"llamas\"");
+  }
+
+  @Test
   void keepsMemberOrder() throws Exception {
     JsonObject o = (JsonObject) reader.parse("{\"b\":1,\"a\":2,\"c\":3}", "t");
     assertThat(o.members().keySet()).containsExactly("b", "a", "c");

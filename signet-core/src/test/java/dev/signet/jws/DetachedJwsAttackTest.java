@@ -322,6 +322,23 @@ class DetachedJwsAttackTest {
 
   // ---- helpers ----
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"alg\":\"EdDSA\",\"kid\":\"old\\nFAKE LOG LINE\"}",
+        "{\"alg\":\"EdDSA\",\"kid\":\"old\\u2028FAKE LOG LINE\"}",
+        "{\"alg\":\"ES256\",\"kid\":\"old\\r\\nFAKE LOG LINE\"}",
+        "{\"alg\":\"EdDSA\",\"kid\":\"old\"}",
+        "{\"alg\":\"EdDSA\\u0085FAKE\",\"kid\":\"old\"}"
+      })
+  void aKidOrAlgWithLineBreaksCannotForgeLogLines(String header) {
+    // Found by DetachedJwsFuzzTest (headerJson/crash-0c9b5c09…): the header's kid went into the
+    // message raw, so a control plane could add lines to an agent's log.
+    assertThatThrownBy(() -> DetachedJws.verify(forge(header, new byte[64]), PAYLOAD, keys))
+        .isInstanceOf(SignatureVerificationException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContainPattern("\\R"));
+  }
+
   private static void assertRefused(String value, Reason reason) {
     assertThatThrownBy(() -> DetachedJws.verify(value, PAYLOAD, keys))
         .as("value %s", value.length() > 200 ? value.substring(0, 200) + "…" : value)

@@ -54,6 +54,21 @@ class KeySetTest {
   }
 
   @Test
+  void anAlgorithmNameWithLineBreaksIsQuotedOnOneLine() throws Exception {
+    // Found by KeySetFuzzTest (crash-115915aa…): "alg" went into the message raw.
+    String jwks =
+        edit(
+            generated(Algorithm.EdDSA).privateJwks(),
+            k -> k.put("alg", str("EdDSA\nFAKE\u2028LINE")));
+    assertRefused(
+        () -> KeySet.parse(jwks, "k.json").signer(null),
+        "unsupported signing algorithm \"EdDSA\\nFAKE\\u2028LINE\"");
+    assertRefused(
+        () -> KeySet.parse(jwks, "k.json").verificationKeys(),
+        "has unsupported algorithm \"EdDSA\\nFAKE\\u2028LINE\"");
+  }
+
+  @Test
   void rs256IsRefusedWithTheReason() throws Exception {
     String jwks = edit(generated(Algorithm.PS512).privateJwks(), k -> k.put("alg", str("RS256")));
     assertRefused(() -> KeySet.parse(jwks, "k.json").signer(null), "PKCS1-v1_5", "use PS512");

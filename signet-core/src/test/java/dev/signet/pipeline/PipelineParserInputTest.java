@@ -47,6 +47,21 @@ class PipelineParserInputTest {
   }
 
   @Test
+  void escapedLoneSurrogatesAreRefusedAsInYamlV3() throws InputException {
+    // Found by PipelineParserFuzzTest (crash-fc732bbf…): "\udc00" read to a string holding
+    // U+DC00, which the writer can only spell U+FFFD; two such keys even became duplicates.
+    InputException e = refused("steps:\n  - command: \"how\\udc00you\"\n");
+    assertThat(e.where()).isEqualTo("line 2, column 14");
+    assertThat(e.problem()).contains("lone UTF-16 surrogate");
+    assertThat(refused("env: {\"\\ud800\": x, \"\\udc00\": y}\n").problem()).contains("surrogate");
+    // A pair written as two escapes is one character, the same as the raw text.
+    assertThat(
+            ((CommandStep) parse("steps: [{command: \"\\ud83d\\ude00\"}]").steps().getFirst())
+                .command())
+        .isEqualTo("\uD83D\uDE00");
+  }
+
+  @Test
   void duplicateKeysAreRefused() {
     InputException e = refused("steps:\n  - command: a\n    command: b\n");
     assertThat(e.where()).isEqualTo("line 3, column 5");

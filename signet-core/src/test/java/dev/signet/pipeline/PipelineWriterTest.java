@@ -430,6 +430,32 @@ class PipelineWriterTest {
   }
 
   @Test
+  void aNullKeyOrLabelStillShadowsItsAliasAfterWriting() throws InputException {
+    // Found while checking PipelineParserFuzzTest's round-trip property (regression input
+    // jobStep/alias-shadowed-by-null-key.json): "key: null" left "id" among the other keys;
+    // the writers dropped the null key, so the output read back with key "foo".
+    Pipeline p =
+        parse(
+            "steps:\n"
+                + "  - {command: x, key: null, id: foo, label: null, name: n}\n"
+                + "  - {group: g, key: null, identifier: bar, steps: [{command: y}]}\n");
+    CommandStep c = (CommandStep) p.steps().getFirst();
+    assertThat(c.key()).isNull();
+    assertThat(c.remaining().members().keySet()).containsExactly("id", "name");
+
+    Pipeline fromYaml = parse(PipelineWriter.toYaml(p));
+    assertThat(fromYaml).isEqualTo(p);
+    Pipeline fromJson =
+        PipelineParser.parse(PipelineWriter.toJson(p), "w.json", InputLimits.DEFAULT);
+    assertThat(fromJson).isEqualTo(p);
+    CommandStep fromStepJson =
+        PipelineParser.parseCommandStep(PipelineWriter.stepToJson(c), "job", "step");
+    assertThat(fromStepJson).isEqualTo(c);
+    assertThat(JsonWriter.compact(PipelineWriter.stepToJson(c)))
+        .isEqualTo("{\"command\":\"x\",\"id\":\"foo\",\"key\":null,\"label\":null,\"name\":\"n\"}");
+  }
+
+  @Test
   void uploadJsonIsJsonAndParsesBackAsThePipeline() throws InputException {
     JsonValue d1 = arr(vectors("derived_examples.json"), "examples").get(0);
     Pipeline p = parse(str(d1, "input_yaml"));
