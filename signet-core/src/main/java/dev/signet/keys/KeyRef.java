@@ -38,7 +38,12 @@ public sealed interface KeyRef {
   record File(Path path, @Nullable String keyId) implements KeyRef {
     @Override
     public String display() {
-      return "file:" + path + (keyId == null ? "" : "#" + keyId);
+      String p = path.toString();
+      if (keyId == null && p.indexOf('#') >= 0) {
+        // After "file:" a '#' starts a key ID; written plain, the whole name is the path.
+        return p;
+      }
+      return "file:" + p + (keyId == null ? "" : "#" + keyId);
     }
   }
 
@@ -233,7 +238,9 @@ public sealed interface KeyRef {
                 "expected gcpkms://projects/P/locations/L/keyRings/R/cryptoKeys/K"
                     + "[/cryptoKeyVersions/V]");
           }
-          yield new KeyRef.GcpKms(name.replace("/versions/", "/cryptoKeyVersions/"));
+          // Only the version segment: a project, location or ring may be named "versions".
+          yield new KeyRef.GcpKms(
+              name.replaceFirst("/versions/([0-9]+)$", "/cryptoKeyVersions/$1"));
         }
         case "hashivault", "openbao" -> {
           String name = slashes(ref, rest);
