@@ -21,6 +21,16 @@ class KeyRefTest {
   }
 
   @Test
+  void aRefusedReferenceIsOneLineInTheMessage() {
+    // Found by KeyRefFuzzTest: the reference went raw into the message, line breaks and all.
+    assertThatThrownBy(() -> KeyRef.parse("pkcs11:token=a;slot\nid;object=k?pin-value=1\u2028"))
+        .isInstanceOf(KeyException.class)
+        .hasMessageNotContaining("\n")
+        .hasMessageContaining("slot\\u000aid")
+        .hasMessageNotContaining("\u2028");
+  }
+
+  @Test
   void onlyTheGcpVersionSegmentIsRenamed() throws Exception {
     assertThat(
             KeyRef.parse(
