@@ -38,7 +38,12 @@ public sealed interface KeyRef {
   record File(Path path, @Nullable String keyId) implements KeyRef {
     @Override
     public String display() {
-      return "file:" + path + (keyId == null ? "" : "#" + keyId);
+      String p = path.toString();
+      if (keyId == null && p.indexOf('#') >= 0) {
+        // After "file:" a '#' starts a key ID; written plain, the whole name is the path.
+        return p;
+      }
+      return "file:" + p + (keyId == null ? "" : "#" + keyId);
     }
   }
 
@@ -233,7 +238,9 @@ public sealed interface KeyRef {
                 "expected gcpkms://projects/P/locations/L/keyRings/R/cryptoKeys/K"
                     + "[/cryptoKeyVersions/V]");
           }
-          yield new KeyRef.GcpKms(name.replace("/versions/", "/cryptoKeyVersions/"));
+          // Only the version segment: a project, location or ring may be named "versions".
+          yield new KeyRef.GcpKms(
+              name.replaceFirst("/versions/([0-9]+)$", "/cryptoKeyVersions/$1"));
         }
         case "hashivault", "openbao" -> {
           String name = slashes(ref, rest);
@@ -382,7 +389,24 @@ public sealed interface KeyRef {
 
     private static KeyException bad(String ref, String why) {
       return new KeyException(
-          KeyException.Reason.MALFORMED, "key reference \"" + redact(ref) + "\": " + why);
+          KeyException.Reason.MALFORMED, oneLine("key reference \"" + redact(ref) + "\": " + why));
+    }
+
+    /**
+     * Escapes line breaks and other control characters (C0, DEL, C1, U+2028, U+2029) as {@code
+     * \\uXXXX}, so that a reference cannot add lines to a log.
+     */
+    private static String oneLine(String s) {
+      StringBuilder b = new StringBuilder(s.length());
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+          b.append("\\u").append(java.util.HexFormat.of().toHexDigits((short) c));
+        } else {
+          b.append(c);
+        }
+      }
+      return b.toString();
     }
 
     private static String redact(String ref) {

@@ -204,7 +204,13 @@ record LocalKey(
     } catch (Exception e) {
       throw malformed(source, "not a SEC1 EC private key");
     }
-    if (!(sec1.getParametersObject() instanceof ASN1ObjectIdentifier curve)) {
+    org.bouncycastle.asn1.ASN1Object parameters;
+    try {
+      parameters = sec1.getParametersObject();
+    } catch (RuntimeException e) {
+      throw malformed(source, "not a SEC1 EC private key");
+    }
+    if (!(parameters instanceof ASN1ObjectIdentifier curve)) {
       throw notAllowed(source, "EC keys must use a named curve (P-256, P-384 or P-521)");
     }
     return ec(curve, sec1, source);
@@ -263,14 +269,22 @@ record LocalKey(
           source, "unsupported EC curve (OID " + curve.getId() + "); use P-256, P-384 or P-521");
     }
     X9ECParameters x9 = ECNamedCurveTable.getByOID(curve);
-    BigInteger d = sec1.getKey();
+    BigInteger d;
+    byte @Nullable [] embedded;
+    try {
+      d = sec1.getKey();
+      embedded = sec1.getPublicKey() == null ? null : sec1.getPublicKey().getOctets();
+    } catch (RuntimeException e) {
+      // Bouncy Castle reads lazily: a public key BIT STRING with unused bits throws here.
+      throw malformed(source, "the SEC1 private key or its embedded public key is malformed");
+    }
     if (d.signum() <= 0 || d.compareTo(x9.getN()) >= 0) {
       throw malformed(source, "the EC private scalar is out of range");
     }
     var q = x9.getG().multiply(d).normalize();
-    if (sec1.getPublicKey() != null
-        && !MessageDigest.isEqual(sec1.getPublicKey().getOctets(), q.getEncoded(false))
-        && !MessageDigest.isEqual(sec1.getPublicKey().getOctets(), q.getEncoded(true))) {
+    if (embedded != null
+        && !MessageDigest.isEqual(embedded, q.getEncoded(false))
+        && !MessageDigest.isEqual(embedded, q.getEncoded(true))) {
       throw mismatch(source);
     }
     try {

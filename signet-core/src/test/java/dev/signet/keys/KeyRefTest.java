@@ -11,6 +11,36 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class KeyRefTest {
   @Test
+  void aPlainPathWithHashIsDisplayedAsAPathNotAsAKeyId() throws Exception {
+    // Found by KeyRefFuzzTest: "file:" + path made the part after '#' a key ID.
+    KeyRef ref = KeyRef.parse("keys/a#b.json");
+    assertThat(ref).isEqualTo(new KeyRef.File(Path.of("keys/a#b.json"), null));
+    assertThat(KeyRef.parse(ref.display())).isEqualTo(ref);
+    KeyRef withKid = KeyRef.parse("file:keys/a#b.json#k1");
+    assertThat(KeyRef.parse(withKid.display())).isEqualTo(withKid);
+  }
+
+  @Test
+  void aRefusedReferenceIsOneLineInTheMessage() {
+    // Found by KeyRefFuzzTest: the reference went raw into the message, line breaks and all.
+    assertThatThrownBy(() -> KeyRef.parse("pkcs11:token=a;slot\nid;object=k?pin-value=1\u2028"))
+        .isInstanceOf(KeyException.class)
+        .hasMessageNotContaining("\n")
+        .hasMessageContaining("slot\\u000aid")
+        .hasMessageNotContaining("\u2028");
+  }
+
+  @Test
+  void onlyTheGcpVersionSegmentIsRenamed() throws Exception {
+    assertThat(
+            KeyRef.parse(
+                "gcpkms://projects/p/locations/versions/keyRings/r/cryptoKeys/k/versions/3"))
+        .isEqualTo(
+            new KeyRef.GcpKms(
+                "projects/p/locations/versions/keyRings/r/cryptoKeys/k/cryptoKeyVersions/3"));
+  }
+
+  @Test
   void plainPathsAndFileUris() throws Exception {
     assertThat(KeyRef.parse("keys/private.json"))
         .isEqualTo(new KeyRef.File(Path.of("keys/private.json"), null));

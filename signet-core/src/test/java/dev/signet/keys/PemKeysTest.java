@@ -3,6 +3,7 @@ package dev.signet.keys;
 import static dev.signet.keys.CosignKeyFileTest.pkcs8Pem;
 import static dev.signet.keys.CosignKeyFileTest.refused;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.testing.Interop;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +47,20 @@ class PemKeysTest {
     assertThat(fromSec1.algorithm()).isEqualTo(a);
     assertThat(fromSec1.publicKey().getEncoded()).isEqualTo(fromPkcs8.publicKey().getEncoded());
     assertThat(jdkVerify(a, fromSec1, fromSec1.signMessage(MESSAGE))).isTrue();
+  }
+
+  @Test
+  void aSec1PublicKeyBitStringWithUnusedBitsIsMalformed() {
+    // Found by PemKeysFuzzTest: Bouncy Castle threw IllegalStateException from getOctets().
+    byte[] der =
+        Base64.getDecoder()
+            .decode(
+                "MHcCAQEEIGKUm5IHXVYhW0PIQSM+YyeghfrbsOddszBc3Q7HZeb8oAoGCCqGSM49AwEHoUQDQgEAAABMRKjScbBmp2HaeWYKIBJr1depOXzafzZeJOuL0Vh94LvisT8X1PfPXlpWhinohwnEZPpluYsN7zQIJklAZQ==");
+    assertThatThrownBy(
+            () -> PemKeys.readPrivateKey(Pem.encode("EC PRIVATE KEY", der), "k.pem", null))
+        .isInstanceOf(KeyException.class)
+        .hasMessageContaining("k.pem")
+        .hasMessageContaining("malformed");
   }
 
   @Test
