@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Key references in the CLI: PEM keys made by openssl sign pipelines whose jobs verify with the PEM
- * public key (kid-less, as KMS-signed pipelines are); {@code key public} exports any key; the
- * backends that are not built yet and the signing service say so, with exit 3.
+ * public key (kid-less, as KMS-signed pipelines are); {@code key public} exports any key; key files
+ * Signet cannot use and the signing service (a later feature) are one-line exit-3 errors.
  */
 class KeyRefsCommandTest {
   @TempDir Path dir;
