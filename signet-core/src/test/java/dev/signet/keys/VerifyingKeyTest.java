@@ -98,7 +98,7 @@ class VerifyingKeyTest {
             MESSAGE);
     assertThatThrownBy(() -> DetachedJws.verify(other, MESSAGE, keys))
         .isInstanceOf(SignatureVerificationException.class)
-        .hasMessageContaining("no key ID");
+        .hasMessageContaining("key without kid");
   }
 
   @Test
