@@ -75,7 +75,18 @@ final class AttestCommand implements Callable<Integer> {
     }
     String type = PredicateTypes.resolve(predicateType);
     SigningKey signingKey =
-        FileKeyRefs.signingKey(key, "--key", KeyImportCosignCommand.rsaAlgorithm(rsaAlg));
+        KeyRefs.signingKey(
+            KeyRefs.parse(key, "--key"),
+            KeyRefs.env(),
+            KeyImportCosignCommand.rsaAlgorithm(rsaAlg));
+    try {
+      return attest(signingKey, type);
+    } finally {
+      KeyRefs.release(signingKey);
+    }
+  }
+
+  private Integer attest(SigningKey signingKey, String type) throws Exception {
     List<Statement.Subject> subs = SubjectFiles.digest(subjects);
     PrintWriter err = spec.commandLine().getErr();
     JsonObject body;

@@ -9,7 +9,10 @@ import dev.signet.attest.Statement;
 import dev.signet.input.InputFiles;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonString;
+import dev.signet.keys.Algorithm;
+import dev.signet.keys.KeyException;
 import dev.signet.keys.PublicKeyVerifier;
+import dev.signet.keys.VerifyingKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,8 +70,7 @@ final class AttestVerifyCommand implements Callable<Integer> {
       throw new UsageException("give either an ENVELOPE file or --bundle, not both or neither");
     }
     String expected = predicateType == null ? null : PredicateTypes.resolve(predicateType);
-    PublicKeyVerifier verifier =
-        FileKeyRefs.verifier(key, "--key", KeyImportCosignCommand.rsaAlgorithm(rsaAlg));
+    PublicKeyVerifier verifier = verifier();
     Path file = envelope != null ? envelope : bundle;
     String source = file.toString();
     String text = InputFiles.readText(source, DsseEnvelope.MAX_BYTES);
@@ -100,6 +102,24 @@ final class AttestVerifyCommand implements Callable<Integer> {
     }
     out.flush();
     return ExitCode.OK;
+  }
+
+  /** The one public key {@code --key} names (a JWKS of several needs {@code #kid}). */
+  private PublicKeyVerifier verifier() throws KeyException {
+    List<VerifyingKey> keys =
+        KeyRefs.publicKeys(
+            KeyRefs.parse(key, "--key"),
+            KeyRefs.env(),
+            spec.commandLine().getErr(),
+            KeyImportCosignCommand.rsaAlgorithm(rsaAlg));
+    if (keys.size() != 1) {
+      throw new KeyException(
+          KeyException.Reason.AMBIGUOUS,
+          "--key " + key + " holds " + keys.size() + " keys; name one with #kid");
+    }
+    VerifyingKey k = keys.getFirst();
+    return PublicKeyVerifier.of(
+        k.publicKey(), k.algorithm().keyType() == Algorithm.KeyType.RSA ? k.algorithm() : null);
   }
 
   private static @Nullable String builder(Statement st) {

@@ -36,14 +36,7 @@ final class KeyFiles {
       throws KeyException {
     KeySet set = load(path, flag);
     VerificationKeys keys = set.verificationKeys();
-    if (set.describe().stream().anyMatch(KeySet.KeyInfo::isPrivate)) {
-      err.println(
-          "signet: warning: "
-              + path
-              + " holds private key material; verification needs only the public keys"
-              + " (the -public.json file), and whoever can read this file can sign");
-      err.flush();
-    }
+    KeyRefs.warnIfPrivate(set, path, err);
     return keys;
   }
 }

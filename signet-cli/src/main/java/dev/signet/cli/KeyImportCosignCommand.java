@@ -1,13 +1,12 @@
 package dev.signet.cli;
 
 import dev.signet.keys.Algorithm;
-import dev.signet.keys.CosignKeyFile;
 import dev.signet.keys.KeyException;
+import dev.signet.keys.KeyRef;
 import dev.signet.keys.PemKeys;
 import dev.signet.keys.SigningKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -43,19 +42,7 @@ final class KeyImportCosignCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Algorithm rsa = rsaAlgorithm(rsaAlg);
-    String path = key.toString();
-    String text = FileKeyRefs.read(new dev.signet.keys.KeyRef.File(key, null));
-    SigningKey k;
-    if (CosignKeyFile.isEncrypted(text)) {
-      char[] pw = KeyPasswords.forReading(path);
-      try {
-        k = CosignKeyFile.decrypt(text, pw, path, rsa);
-      } finally {
-        Arrays.fill(pw, '\0');
-      }
-    } else {
-      k = PemKeys.readPrivateKey(text, path, rsa);
-    }
+    SigningKey k = KeyRefs.signingKey(new KeyRef.File(key, null), KeyRefs.env(), rsa);
     String jwks = PemKeys.privateJwks(k, kid) + "\n";
     String id = kid != null ? kid : PemKeys.thumbprint(k.publicKey());
     PrintWriter err = spec.commandLine().getErr();

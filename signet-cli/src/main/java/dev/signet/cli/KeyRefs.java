@@ -54,8 +54,17 @@ final class KeyRefs {
 
   /** The private key {@code ref} names, ready to sign. */
   static SigningKey signingKey(KeyRef ref, Map<String, String> env) throws KeyException {
+    return signingKey(ref, env, null);
+  }
+
+  /**
+   * As {@link #signingKey(KeyRef, Map)}; {@code rsa} (PS256 when null, or PS512) is the algorithm
+   * for an RSA key in a PEM or cosign.key file, which, unlike a JWK, does not name one.
+   */
+  static SigningKey signingKey(KeyRef ref, Map<String, String> env, @Nullable Algorithm rsa)
+      throws KeyException {
     return switch (ref) {
-      case KeyRef.File f -> fileSigningKey(f, env);
+      case KeyRef.File f -> fileSigningKey(f, env, rsa);
       case KeyRef.Pkcs11 p -> pkcs11(p, env);
       case KeyRef.AwsKms a -> awsKms(a, env);
       case KeyRef.GcpKms g -> gcpKms(g, env);
@@ -64,8 +73,8 @@ final class KeyRefs {
     };
   }
 
-  private static SigningKey fileSigningKey(KeyRef.File f, Map<String, String> env)
-      throws KeyException {
+  private static SigningKey fileSigningKey(
+      KeyRef.File f, Map<String, String> env, @Nullable Algorithm rsa) throws KeyException {
     String path = f.path().toString();
     String text = read(f);
     if (isJson(text)) {
@@ -73,14 +82,14 @@ final class KeyRefs {
     }
     noKid(f, text, path);
     if (CosignKeyFile.isEncrypted(text)) {
-      return cosignKey(f, text, env);
+      return cosignKey(f, text, env, rsa);
     }
     if (!isPrivatePem(text)) {
       throw new KeyException(
           KeyException.Reason.NOT_ALLOWED,
           path + " is a public key (or not a key); signing needs the private key");
     }
-    return PemKeys.readPrivateKey(text, path, null);
+    return PemKeys.readPrivateKey(text, path, rsa);
   }
 
   // ---- verification ----
@@ -107,6 +116,13 @@ final class KeyRefs {
    * signature key of a JWKS (or the {@code #kid} one), or the public half of any other key.
    */
   static List<VerifyingKey> publicKeys(KeyRef ref, Map<String, String> env, PrintWriter err)
+      throws KeyException {
+    return publicKeys(ref, env, err, null);
+  }
+
+  /** As {@link #publicKeys(KeyRef, Map, PrintWriter)}, with the RSA algorithm of a PEM key. */
+  static List<VerifyingKey> publicKeys(
+      KeyRef ref, Map<String, String> env, PrintWriter err, @Nullable Algorithm rsa)
       throws KeyException {
     if (!(ref instanceof KeyRef.File f)) {
       SigningKey key = signingKey(ref, env);
@@ -135,9 +151,11 @@ final class KeyRefs {
     noKid(f, text, path);
     if (CosignKeyFile.isEncrypted(text) || isPrivatePem(text)) {
       warnPrivate(path, err);
-      return List.of(VerifyingKey.of(fileSigningKey(f, env)));
+      return List.of(VerifyingKey.of(fileSigningKey(f, env, rsa)));
     }
-    return List.of(VerifyingKey.fromPem(text, path));
+    VerifyingKey pem = VerifyingKey.fromPem(text, path);
+    return List.of(
+        rsa == null ? pem : VerifyingKey.of(pem.publicKey(), rsa, pem.keyId(), pem.source()));
   }
 
   /**
@@ -178,12 +196,13 @@ final class KeyRefs {
    * cosign.key: scrypt + NaCl secretbox over PKCS#8; the password comes from {@code
    * SIGNET_KEY_PASSWORD} or {@code COSIGN_PASSWORD}, else a terminal prompt ({@link KeyPasswords}).
    */
-  static SigningKey cosignKey(KeyRef.File f, String text, Map<String, String> env)
+  static SigningKey cosignKey(
+      KeyRef.File f, String text, Map<String, String> env, @Nullable Algorithm rsa)
       throws KeyException {
     String path = f.path().toString();
     char[] password = KeyPasswords.forReading(path);
     try {
-      return CosignKeyFile.decrypt(text, password, path, null);
+      return CosignKeyFile.decrypt(text, password, path, rsa);
     } finally {
       Arrays.fill(password, '\0');
     }
@@ -293,7 +312,7 @@ final class KeyRefs {
    * Private members are not needed to verify, but a machine that only verifies should not hold them
    * at all — anyone who reads the file there can sign — so their presence earns a warning.
    */
-  private static void warnIfPrivate(KeySet set, String path, PrintWriter err) {
+  static void warnIfPrivate(KeySet set, String path, PrintWriter err) {
     if (set.describe().stream().anyMatch(KeySet.KeyInfo::isPrivate)) {
       err.println(
           "signet: warning: "

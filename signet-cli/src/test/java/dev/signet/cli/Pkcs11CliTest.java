@@ -179,6 +179,44 @@ class Pkcs11CliTest {
   }
 
   @Test
+  void aTokenKeyAttestsAndTheAttestationVerifiesWithItsPublicKey(@TempDir Path dir)
+      throws Exception {
+    Path art = Files.writeString(dir.resolve("app.bin"), "built on the token host");
+    Path pub = dir.resolve("token.pub");
+    assertThat(
+            Cli.run("key", "public", ref, "--format", "pem", "--output", pub.toString()).exitCode())
+        .isZero();
+    Path envelope = dir.resolve("app.intoto.json");
+    Cli a =
+        Cli.run(
+            "attest", "--subject", art.toString(), "--key", ref, "--output", envelope.toString());
+    assertThat(a.exitCode()).as(a.err()).isZero();
+    assertThat(a.err()).doesNotContain(PIN);
+    Cli v =
+        Cli.run(
+            "attest",
+            "verify",
+            envelope.toString(),
+            "--key",
+            pub.toString(),
+            "--subject",
+            art.toString());
+    assertThat(v.exitCode()).as(v.err()).isZero();
+    Files.writeString(art, "changed after attesting");
+    assertThat(
+            Cli.run(
+                    "attest",
+                    "verify",
+                    envelope.toString(),
+                    "--key",
+                    pub.toString(),
+                    "--subject",
+                    art.toString())
+                .exitCode())
+        .isEqualTo(ExitCode.REFUSED);
+  }
+
+  @Test
   void wrongPinAndMissingKeyAreOneLineKeyErrors(@TempDir Path dir) {
     Path art = Fixtures.write(dir, "a", "a");
     List<String[]> cases = new ArrayList<>();
