@@ -9,9 +9,7 @@ import dev.signet.attest.Statement;
 import dev.signet.input.InputFiles;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonString;
-import dev.signet.keys.Algorithm;
 import dev.signet.keys.KeyException;
-import dev.signet.keys.PublicKeyVerifier;
 import dev.signet.keys.VerifyingKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -70,7 +68,7 @@ final class AttestVerifyCommand implements Callable<Integer> {
       throw new UsageException("give either an ENVELOPE file or --bundle, not both or neither");
     }
     String expected = predicateType == null ? null : PredicateTypes.resolve(predicateType);
-    PublicKeyVerifier verifier = verifier();
+    VerifyingKey verifier = verifier();
     Path file = envelope != null ? envelope : bundle;
     String source = file.toString();
     String text = InputFiles.readText(source, DsseEnvelope.MAX_BYTES);
@@ -105,7 +103,7 @@ final class AttestVerifyCommand implements Callable<Integer> {
   }
 
   /** The one public key {@code --key} names (a JWKS of several needs {@code #kid}). */
-  private PublicKeyVerifier verifier() throws KeyException {
+  private VerifyingKey verifier() throws KeyException {
     List<VerifyingKey> keys =
         KeyRefs.publicKeys(
             KeyRefs.parse(key, "--key"),
@@ -117,9 +115,7 @@ final class AttestVerifyCommand implements Callable<Integer> {
           KeyException.Reason.AMBIGUOUS,
           "--key " + key + " holds " + keys.size() + " keys; name one with #kid");
     }
-    VerifyingKey k = keys.getFirst();
-    return PublicKeyVerifier.of(
-        k.publicKey(), k.algorithm().keyType() == Algorithm.KeyType.RSA ? k.algorithm() : null);
+    return keys.getFirst();
   }
 
   private static @Nullable String builder(Statement st) {

@@ -4,8 +4,8 @@ import dev.signet.json.JsonObject;
 import dev.signet.json.JsonString;
 import dev.signet.keys.KeyException;
 import dev.signet.keys.PemKeys;
-import dev.signet.keys.PublicKeyVerifier;
 import dev.signet.keys.SigningKey;
+import dev.signet.keys.VerifyingKey;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -54,7 +54,7 @@ public final class Attestations {
 
   /** Verifies a plain envelope; {@code source} names it in errors. */
   public static Verified verify(
-      DsseEnvelope envelope, PublicKeyVerifier key, Expectations expected, String source)
+      DsseEnvelope envelope, VerifyingKey key, Expectations expected, String source)
       throws AttestationException {
     byte[] payload = Dsse.verify(envelope, key, source);
     if (!envelope.payloadType().equals(Dsse.IN_TOTO_PAYLOAD_TYPE)) {
@@ -72,7 +72,7 @@ public final class Attestations {
 
   /** Verifies a bundle: its hint must name {@code key}, then as {@link #verify}. */
   public static Verified verifyBundle(
-      DsseBundle.Parsed bundle, PublicKeyVerifier key, Expectations expected, String source)
+      DsseBundle.Parsed bundle, VerifyingKey key, Expectations expected, String source)
       throws AttestationException {
     if (bundle.hint() != null && !bundle.hint().equals(PemKeys.sigstoreHint(key.publicKey()))) {
       throw new AttestationException(

@@ -1,8 +1,8 @@
 package dev.signet.attest;
 
 import dev.signet.keys.KeyException;
-import dev.signet.keys.PublicKeyVerifier;
 import dev.signet.keys.SigningKey;
+import dev.signet.keys.VerifyingKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -51,12 +51,12 @@ public final class Dsse {
    * @param source names the envelope in the error
    * @throws AttestationException {@link AttestationException.Reason#BAD_SIGNATURE} when none is
    */
-  public static byte[] verify(DsseEnvelope envelope, PublicKeyVerifier key, String source)
+  public static byte[] verify(DsseEnvelope envelope, VerifyingKey key, String source)
       throws AttestationException {
     byte[] payload = envelope.payload();
     byte[] pae = pae(envelope.payloadType(), payload);
     for (DsseEnvelope.Signature s : envelope.signatures()) {
-      if (key.verify(pae, s.sig())) {
+      if (key.verifyMessage(pae, s.sig())) {
         return payload;
       }
     }

@@ -4,8 +4,8 @@ import dev.signet.keys.Algorithm;
 import dev.signet.keys.KeyGenerator;
 import dev.signet.keys.KeySet;
 import dev.signet.keys.PemKeys;
-import dev.signet.keys.PublicKeyVerifier;
 import dev.signet.keys.SigningKey;
+import dev.signet.keys.VerifyingKey;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
@@ -36,9 +36,7 @@ final class AttestKeys {
     return PemKeys.readPrivateKey(pem, "k.pem", a == Algorithm.PS256 ? a : null);
   }
 
-  static PublicKeyVerifier verifier(SigningKey key) throws Exception {
-    return PublicKeyVerifier.of(
-        key.publicKey(),
-        key.algorithm().keyType() == Algorithm.KeyType.RSA ? key.algorithm() : null);
+  static VerifyingKey verifier(SigningKey key) throws Exception {
+    return VerifyingKey.of(key);
   }
 }

@@ -6,8 +6,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.code_intelligence.jazzer.mutation.annotation.NotNull;
 import dev.signet.json.JsonObject;
 import dev.signet.keys.KeyException;
-import dev.signet.keys.PublicKeyVerifier;
 import dev.signet.keys.SigningKey;
+import dev.signet.keys.VerifyingKey;
 import dev.signet.testing.FuzzChecks;
 import dev.signet.testing.FuzzKeys;
 import java.util.List;
@@ -36,7 +36,7 @@ class AttestationFuzzTest {
           JsonObject.builder().put("builder", "fuzz").build());
 
   private static final byte[] PAYLOAD = STATEMENT.toJson();
-  private static final List<PublicKeyVerifier> VERIFIERS;
+  private static final List<VerifyingKey> VERIFIERS;
   private static final Attestations.Expectations EXPECTED =
       new Attestations.Expectations(
           List.of(Statement.Subject.sha256("fuzz.tar.gz", SUBJECT_SHA256)), PREDICATE_TYPE);
@@ -49,8 +49,8 @@ class AttestationFuzzTest {
     }
   }
 
-  private static PublicKeyVerifier verifier(SigningKey key) throws KeyException {
-    return PublicKeyVerifier.of(key.publicKey(), null);
+  private static VerifyingKey verifier(SigningKey key) throws KeyException {
+    return VerifyingKey.of(key);
   }
 
   @FuzzTest(maxDuration = "2m")
@@ -63,7 +63,7 @@ class AttestationFuzzTest {
       return;
     }
     assertThat(DsseEnvelope.parse(env.toJson(), "again")).isEqualTo(env);
-    for (PublicKeyVerifier key : VERIFIERS) {
+    for (VerifyingKey key : VERIFIERS) {
       try {
         Attestations.verify(env, key, EXPECTED, "fuzz.dsse.json");
       } catch (AttestationException e) {
@@ -83,7 +83,7 @@ class AttestationFuzzTest {
       FuzzChecks.typed(e);
       return;
     }
-    for (PublicKeyVerifier key : VERIFIERS) {
+    for (VerifyingKey key : VERIFIERS) {
       try {
         Attestations.verifyBundle(bundle, key, EXPECTED, "fuzz.sigstore.json");
       } catch (AttestationException e) {
@@ -94,11 +94,11 @@ class AttestationFuzzTest {
     }
   }
 
-  private static void accepted(DsseEnvelope env, PublicKeyVerifier key) {
+  private static void accepted(DsseEnvelope env, VerifyingKey key) {
     assertThat(env.payloadType()).isEqualTo(Dsse.IN_TOTO_PAYLOAD_TYPE);
     assertThat(env.payload()).as("an accepted envelope carries what was signed").isEqualTo(PAYLOAD);
     byte[] pae = Dsse.pae(env.payloadType(), env.payload());
-    assertThat(env.signatures().stream().anyMatch(s -> key.verify(pae, s.sig())))
+    assertThat(env.signatures().stream().anyMatch(s -> key.verifyMessage(pae, s.sig())))
         .as("an accepted envelope has a valid signature")
         .isTrue();
   }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.json.JsonObject;
 import dev.signet.keys.Algorithm;
-import dev.signet.keys.PublicKeyVerifier;
 import dev.signet.keys.SigningKey;
+import dev.signet.keys.VerifyingKey;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,7 +26,7 @@ class AttestationPropertyTest {
     long seed = new Random().nextLong();
     Random rnd = new Random(seed);
     SigningKey key = AttestKeys.key(alg);
-    PublicKeyVerifier verifier = AttestKeys.verifier(key);
+    VerifyingKey verifier = AttestKeys.verifier(key);
     for (int round = 0; round < ROUNDS; round++) {
       String at = "seed " + seed + ", round " + round;
       List<Statement.Subject> subjects = new ArrayList<>();
@@ -82,7 +82,7 @@ class AttestationPropertyTest {
   }
 
   private static void refused(
-      DsseEnvelope env, PublicKeyVerifier v, Attestations.Expectations e, String at) {
+      DsseEnvelope env, VerifyingKey v, Attestations.Expectations e, String at) {
     try {
       Attestations.verify(env, v, e, "e");
     } catch (AttestationException ex) {

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.json.JsonObject;
 import dev.signet.keys.Algorithm;
-import dev.signet.keys.PublicKeyVerifier;
 import dev.signet.keys.SigningKey;
+import dev.signet.keys.VerifyingKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -23,7 +23,7 @@ class AttestationsTest {
   private static final String SHA_A = "a".repeat(64);
   private static final String SHA_B = "b".repeat(64);
   private static SigningKey key;
-  private static PublicKeyVerifier verifier;
+  private static VerifyingKey verifier;
 
   @BeforeAll
   static void keys() throws Exception {
@@ -189,7 +189,7 @@ class AttestationsTest {
   @Test
   void wrongKeyAndBundleHintMismatchAreRefused() throws Exception {
     DsseEnvelope env = Attestations.sign(key, slsa(SHA_A));
-    PublicKeyVerifier other = AttestKeys.verifier(AttestKeys.key(Algorithm.ES256));
+    VerifyingKey other = AttestKeys.verifier(AttestKeys.key(Algorithm.ES256));
     refused(
         () -> Attestations.verify(env, other, expect(SHA_A, null), "t"),
         AttestationException.Reason.BAD_SIGNATURE);

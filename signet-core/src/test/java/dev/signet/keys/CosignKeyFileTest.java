@@ -41,7 +41,10 @@ class CosignKeyFileTest {
     assertThat(key.publicKey().getEncoded()).isEqualTo(pub.getEncoded());
     assertThat(key.keyId()).isNull();
     assertThat(key.reference()).isEqualTo("file:" + name + ".key");
-    assertThat(PublicKeyVerifier.of(pub, null).verify(MESSAGE, key.signMessage(MESSAGE))).isTrue();
+    assertThat(
+            VerifyingKey.of(pub, null, "cosign.pub")
+                .verifyMessage(MESSAGE, key.signMessage(MESSAGE)))
+        .isTrue();
   }
 
   @Test
@@ -66,10 +69,7 @@ class CosignKeyFileTest {
     SigningKey back = CosignKeyFile.decrypt(file, HELLO, "cosign.key", rsaAlg(a));
     assertThat(back.algorithm()).isEqualTo(a);
     assertThat(back.publicKey().getEncoded()).isEqualTo(key.publicKey().getEncoded());
-    assertThat(
-            PublicKeyVerifier.of(key.publicKey(), rsaAlg(a))
-                .verify(MESSAGE, back.signMessage(MESSAGE)))
-        .isTrue();
+    assertThat(VerifyingKey.of(key).verifyMessage(MESSAGE, back.signMessage(MESSAGE))).isTrue();
   }
 
   @Test

@@ -64,7 +64,7 @@ class PemKeysFuzzTest {
     }
     PublicKey again = PemKeys.readPublicKey(PemKeys.publicKeyPem(key), "again.pub");
     assertThat(again.getEncoded()).isEqualTo(key.getEncoded());
-    PublicKeyVerifier.of(key, null); // every key that loads is one Signet verifies with
+    VerifyingKey.of(key, null, "fuzz"); // every key that loads is one Signet verifies with
   }
 
   private static void readPrivate(String pem, List<String> secrets) throws Exception {

@@ -204,9 +204,7 @@ class PemKeysTest {
   }
 
   private static boolean jdkVerify(Algorithm alg, SigningKey key, byte[] sig) throws Exception {
-    return PublicKeyVerifier.of(
-                key.publicKey(), alg.keyType() == Algorithm.KeyType.RSA ? alg : null)
-            .verify(MESSAGE, sig)
+    return VerifyingKey.of(key.publicKey(), alg, null, "test").verifyMessage(MESSAGE, sig)
         && (alg.keyType() != Algorithm.KeyType.EC || jcaDer(alg, key, sig));
   }
 

@@ -16,7 +16,7 @@ import java.security.spec.X509EncodedKeySpec;
  * digest, and turning the public attributes a token reveals into JDK public keys. Kept in one class
  * so the module's uses of JCA factories are visible in one place; signing itself never happens here
  * (it happens in the token), and verification goes through core's {@link
- * dev.signet.keys.PublicKeyVerifier}.
+ * dev.signet.keys.VerifyingKey}.
  */
 final class Jca {
   private Jca() {}

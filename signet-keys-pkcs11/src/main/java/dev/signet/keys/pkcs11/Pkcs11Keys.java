@@ -5,7 +5,7 @@ import static dev.signet.keys.pkcs11.Cryptoki.Attribute;
 import dev.signet.keys.Algorithm;
 import dev.signet.keys.KeyException;
 import dev.signet.keys.KeyRef;
-import dev.signet.keys.PublicKeyVerifier;
+import dev.signet.keys.VerifyingKey;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
@@ -239,11 +239,7 @@ public final class Pkcs11Keys {
     boolean ok = false;
     try {
       byte[] sig = key.signMessage(PROBE);
-      PublicKeyVerifier verifier =
-          PublicKeyVerifier.of(
-              key.publicKey(),
-              key.algorithm().keyType() == Algorithm.KeyType.RSA ? key.algorithm() : null);
-      if (verifier.algorithm() != key.algorithm() || !verifier.verify(PROBE, sig)) {
+      if (!VerifyingKey.of(key).verifyMessage(PROBE, sig)) {
         throw new KeyException(
             KeyException.Reason.NOT_ALLOWED,
             key.reference()
