@@ -115,4 +115,41 @@ class CloudKmsCliTest {
       assertThat(av.exitCode()).as(av.err()).isZero();
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void buildkitesAwsKmsFlagTakesTheEndpointFromTheAwsSdkSetting() throws Exception {
+    try (KmsFakes.Fake kms = KmsFakes.aws(Algorithm.ES256)) {
+      java.util.Map<String, String> env = new java.util.HashMap<>(kms.env());
+      env.put("AWS_ENDPOINT_URL_KMS", kms.url());
+      KeyRefs.env = () -> env;
+      Path in = Fixtures.write(dir, "pipeline.yml", Fixtures.PIPELINE);
+      Path signed = dir.resolve("signed.yml");
+      Cli s =
+          Cli.run(
+              "pipeline",
+              "sign",
+              in.toString(),
+              "--signing-aws-kms-key",
+              "alias/release",
+              "--repo",
+              Fixtures.REPO,
+              "--output",
+              signed.toString());
+      assertThat(s.exitCode()).as(s.err()).isZero();
+      assertThat(kms.signCalls()).isPositive();
+
+      env.put("AWS_ENDPOINT_URL_KMS", "http://kms.example.com");
+      Cli plain =
+          Cli.run(
+              "pipeline",
+              "sign",
+              in.toString(),
+              "--signing-aws-kms-key",
+              "alias/release",
+              "--repo",
+              Fixtures.REPO);
+      assertThat(plain.exitCode()).isEqualTo(ExitCode.KEY);
+      assertThat(plain.err()).contains("AWS_ENDPOINT_URL_KMS").hasLineCount(1);
+    }
+  }
 }

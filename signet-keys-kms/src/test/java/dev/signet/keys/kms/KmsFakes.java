@@ -18,6 +18,9 @@ public final class KmsFakes {
     /** A key reference whose calls go to this fake. */
     String reference();
 
+    /** {@code http://127.0.0.1:PORT}. */
+    String url();
+
     /** Credentials, region and endpoint overrides for a client of this fake. */
     Map<String, String> env();
 
@@ -55,6 +58,11 @@ public final class KmsFakes {
       @Override
       public String reference() {
         return reference;
+      }
+
+      @Override
+      public String url() {
+        return fake.url();
       }
 
       @Override
