@@ -42,8 +42,9 @@ import org.jspecify.annotations.Nullable;
 public final class Custody implements AutoCloseable {
   /**
    * The token HSM keys are generated in: a reference with the token's path attributes ({@code
-   * token=}, {@code serial=}…) and its query attributes ({@code module-path}, {@code pin-source});
-   * {@code object} and {@code id} are chosen per key version.
+   * token=}, {@code serial=}…), its query attributes ({@code module-path}, {@code pin-source}), and
+   * {@code object=} as the label prefix (e.g. {@code pkcs11:token=ci;object=signet?...}): each key
+   * version's object is labelled {@code PREFIX.PROJECT.NAME.vN.RANDOM} with a random {@code id}.
    */
   public record HsmSlot(KeyRef.Pkcs11 token, Map<String, String> env) {
     public HsmSlot {
@@ -382,8 +383,10 @@ public final class Custody implements AutoCloseable {
     // crash between token and database) never blocks the next rotation, and never signs.
     byte[] id = new byte[16];
     random.nextBytes(id);
+    String prefix = slot.token().path("object");
     String label =
-        "signet."
+        (prefix == null ? "signet" : prefix)
+            + "."
             + b.project()
             + "."
             + b.name()
