@@ -54,10 +54,8 @@ public final class OriginException extends SignetException {
     CERT_USAGE,
     /** The client certificate chains to a configured CA but matches no client-certificate rule. */
     CERT_NOT_ALLOWED,
-    /** No project token has this id. */
+    /** No project token has this id, or its secret is not the one presented. */
     UNKNOWN_TOKEN,
-    /** The project token (or the secret presented for its id) does not match. */
-    BAD_TOKEN,
     /** The project token was revoked. */
     REVOKED,
     /** The project token is for another project. */

@@ -69,4 +69,9 @@ public final class OriginLimits {
 
   /** Characters of an untrusted value (claim, kid, DN) quoted in a message. */
   static final int MAX_SHOWN = 80;
+
+  /** An untrusted value for a message: one line, quoted, cut at {@link #MAX_SHOWN}. */
+  static String shown(String value) {
+    return dev.signet.json.JsonWriter.quoteOneLine(value, MAX_SHOWN);
+  }
 }
