@@ -47,7 +47,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class OidcVerifier {
   private static final Pattern COMPACT_JWS =
-      Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+      Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
   /** Beyond year 9999: a time claim past this is nonsense, and Instant arithmetic stays exact. */
   private static final long MAX_EPOCH_SECONDS = 253_402_300_799L;
@@ -102,7 +102,7 @@ public final class OidcVerifier {
       throw malformed("the ID token is longer than " + InputLimits.MAX_TOKEN_CHARS + " characters");
     }
     if (!COMPACT_JWS.matcher(token).matches()) {
-      throw malformed("the ID token is not a compact JWS (three base64url parts)");
+      throw malformed("the ID token is not a compact JWS (base64url header.claims.signature)");
     }
     int dot1 = token.indexOf('.');
     int dot2 = token.indexOf('.', dot1 + 1);
