@@ -109,7 +109,10 @@ public record CertificateRule(
 
   /** A DN as normalised RDNs, each {@code oid=value} (multi-valued RDNs sorted). */
   static List<String> normaliseDn(String dn) {
-    X500Name name = new X500Name(dn);
+    // The JDK's parser on both sides (rules and the RFC 2253 names the verifier records), so that
+    // RDN order means the same thing for both: most specific first, as people write DNs.
+    X500Name name =
+        X500Name.getInstance(new javax.security.auth.x500.X500Principal(dn).getEncoded());
     List<String> out = new ArrayList<>();
     for (RDN rdn : name.getRDNs()) {
       List<String> avas = new ArrayList<>();

@@ -52,7 +52,7 @@ public final class TestCa {
 
   /** A self-signed root, valid from a day ago for ten years. */
   public static TestCa root(String dn) {
-    X500Name name = new X500Name(dn);
+    X500Name name = name(dn);
     KeyPair kp = keyPair();
     Instant now = Instant.now();
     X509Certificate cert =
@@ -70,7 +70,7 @@ public final class TestCa {
 
   /** An intermediate CA below this one. */
   public TestCa intermediate(String dn) {
-    X500Name sub = new X500Name(dn);
+    X500Name sub = name(dn);
     KeyPair kp = keyPair();
     Instant now = Instant.now();
     X509Certificate cert =
@@ -112,7 +112,7 @@ public final class TestCa {
     private final List<String> policies = new ArrayList<>();
 
     private ClientBuilder(String dn) {
-      this.subject = new X500Name(dn);
+      this.subject = name(dn);
     }
 
     public ClientBuilder validity(Instant from, Instant to) {
@@ -230,6 +230,11 @@ public final class TestCa {
         | java.io.IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** As the JDK reads a DN: most specific RDN first in text, last in the encoding. */
+  private static X500Name name(String dn) {
+    return X500Name.getInstance(new javax.security.auth.x500.X500Principal(dn).getEncoded());
   }
 
   private static KeyPair keyPair() {
