@@ -1,17 +1,26 @@
 package dev.signet.server.origin;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /** Bounded GETs of discovery documents and key sets: no redirects, size and time limits. */
 final class Fetcher {
@@ -55,6 +64,11 @@ final class Fetcher {
         || ("http".equals(uri.getScheme()) && allowInsecureLoopback && isLoopback(uri));
   }
 
+  /**
+   * GETs {@code uri}. The whole exchange, body included, is bounded by {@link
+   * OriginLimits#REQUEST_TIMEOUT} (the client's own request timeout stops at the headers), and the
+   * body by {@code maxBytes}, counted as it arrives.
+   */
   Response get(URI uri, int maxBytes, String what) throws OriginException {
     HttpRequest request =
         HttpRequest.newBuilder(uri)
@@ -62,32 +76,103 @@ final class Fetcher {
             .header("Accept", "application/json")
             .GET()
             .build();
-    HttpResponse<InputStream> response;
+    CompletableFuture<HttpResponse<byte[]>> pending =
+        client.sendAsync(
+            request,
+            info ->
+                info.statusCode() == 200
+                    ? new LimitedBody(maxBytes)
+                    : HttpResponse.BodySubscribers.replacing(new byte[0]));
+    HttpResponse<byte[]> response;
     try {
-      response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    } catch (IOException e) {
-      throw unavailable(what + ": " + e.getClass().getSimpleName(), e);
+      response = pending.get(OriginLimits.REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      pending.cancel(true);
+      throw unavailable(
+          what + ": no complete response within " + OriginLimits.REQUEST_TIMEOUT.toSeconds() + " s",
+          e);
     } catch (InterruptedException e) {
+      pending.cancel(true);
       Thread.currentThread().interrupt();
       throw unavailable(what + ": interrupted", e);
-    }
-    try (InputStream in = response.body()) {
-      if (response.statusCode() != 200) {
-        throw new OriginException(
-            OriginException.Reason.ISSUER_UNAVAILABLE,
-            what + ": HTTP status " + response.statusCode());
-      }
-      byte[] body = in.readNBytes(maxBytes + 1);
-      if (body.length > maxBytes) {
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof TooLarge) {
         throw new OriginException(
             OriginException.Reason.ISSUER_UNAVAILABLE,
             what + ": the response is larger than " + maxBytes + " bytes");
       }
-      return new Response(
-          new String(body, StandardCharsets.UTF_8),
-          maxAge(response.headers().firstValue("Cache-Control").orElse("")));
-    } catch (IOException e) {
-      throw unavailable(what + ": " + e.getClass().getSimpleName(), e);
+      String kind = cause == null ? "failed" : cause.getClass().getSimpleName();
+      throw unavailable(what + ": " + kind, cause instanceof Exception x ? x : e);
+    }
+    if (response.statusCode() != 200) {
+      throw new OriginException(
+          OriginException.Reason.ISSUER_UNAVAILABLE,
+          what + ": HTTP status " + response.statusCode());
+    }
+    return new Response(
+        new String(response.body(), StandardCharsets.UTF_8),
+        maxAge(response.headers().firstValue("Cache-Control").orElse("")));
+  }
+
+  /** Signals a body over the limit; checked, so that it never passes for a bug. */
+  private static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge() {
+      super("response too large");
+    }
+  }
+
+  /** Collects a body up to a limit and cancels the exchange beyond it. */
+  private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final int max;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private Flow.@Nullable Subscription subscription;
+
+    LimitedBody(int max) {
+      this.max = max;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      for (ByteBuffer b : items) {
+        if (result.isDone()) {
+          return;
+        }
+        if (buffer.size() + (long) b.remaining() > max) {
+          result.completeExceptionally(new TooLarge());
+          if (subscription != null) {
+            subscription.cancel();
+          }
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        buffer.writeBytes(chunk);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(buffer.toByteArray());
     }
   }
 
