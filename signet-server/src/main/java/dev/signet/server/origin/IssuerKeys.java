@@ -1,6 +1,12 @@
 package dev.signet.server.origin;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
 import dev.signet.json.JsonWriter;
 import java.net.URI;
 import java.time.Clock;
@@ -20,7 +26,10 @@ import org.jspecify.annotations.Nullable;
  * while the issuer is unreachable, for up to {@link OriginLimits#MAX_STALE_KEYS}.
  */
 final class IssuerKeys {
-  private record Snapshot(Map<String, JWK> keys, Instant fetchedAt, Instant freshUntil) {}
+  /** A key and its verifier, built once per fetch (Nimbus verifiers are thread-safe). */
+  record Key(JWK jwk, JWSVerifier verifier) {}
+
+  private record Snapshot(Map<String, Key> keys, Instant fetchedAt, Instant freshUntil) {}
 
   private final IssuerConfig config;
   private final Fetcher fetcher;
@@ -35,10 +44,10 @@ final class IssuerKeys {
     this.clock = clock;
   }
 
-  JWK key(String kid) throws OriginException {
+  Key key(String kid) throws OriginException {
     Snapshot s = snapshot;
     if (s != null && clock.instant().isBefore(s.freshUntil())) {
-      JWK k = s.keys().get(kid);
+      Key k = s.keys().get(kid);
       if (k != null) {
         return k;
       }
@@ -47,7 +56,7 @@ final class IssuerKeys {
     try {
       Instant now = clock.instant();
       s = snapshot; // another thread may have fetched while this one waited
-      JWK cached = s == null ? null : s.keys().get(kid);
+      Key cached = s == null ? null : s.keys().get(kid);
       boolean fresh = s != null && now.isBefore(s.freshUntil());
       if (cached != null && fresh) {
         return cached;
@@ -79,7 +88,7 @@ final class IssuerKeys {
         throw e;
       }
       snapshot = fetched;
-      JWK k = fetched.keys().get(kid);
+      Key k = fetched.keys().get(kid);
       if (k == null) {
         throw unknownKey(kid);
       }
@@ -104,7 +113,25 @@ final class IssuerKeys {
     } else if (ttl.compareTo(OriginLimits.MAX_KEY_TTL) > 0) {
       ttl = OriginLimits.MAX_KEY_TTL;
     }
-    return new Snapshot(Map.copyOf(keys), now, now.plus(ttl));
+    Map<String, Key> prepared = new java.util.HashMap<>();
+    for (var e : keys.entrySet()) {
+      JWK jwk = e.getValue();
+      try {
+        JWSVerifier verifier =
+            jwk instanceof ECKey ec ? new ECDSAVerifier(ec) : new RSASSAVerifier((RSAKey) jwk);
+        prepared.put(e.getKey(), new Key(jwk, verifier));
+      } catch (JOSEException ex) {
+        throw new OriginException(
+            OriginException.Reason.BAD_DISCOVERY,
+            jwksWhat
+                + ": key "
+                + OriginLimits.shown(e.getKey())
+                + " cannot verify: "
+                + IssuerDocuments.oneLine(ex.getMessage()),
+            ex);
+      }
+    }
+    return new Snapshot(Map.copyOf(prepared), now, now.plus(ttl));
   }
 
   private OriginException unknownKey(String kid) {

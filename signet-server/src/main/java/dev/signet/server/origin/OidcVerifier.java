@@ -2,9 +2,6 @@ package dev.signet.server.origin;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -151,7 +148,7 @@ public final class OidcVerifier {
       throw malformed("header kid is longer than " + OriginLimits.MAX_KID_CHARS + " characters");
     }
 
-    JWK key = issuer.keys().key(kid);
+    IssuerKeys.Key key = issuer.keys().key(kid);
     verifySignature(token, alg, key, config, kid);
 
     Instant now = clock.instant();
@@ -231,8 +228,10 @@ public final class OidcVerifier {
   }
 
   private static void verifySignature(
-      String token, String alg, JWK key, IssuerConfig config, String kid) throws OriginException {
-    if (key.getAlgorithm() != null && !key.getAlgorithm().getName().equals(alg)) {
+      String token, String alg, IssuerKeys.Key key, IssuerConfig config, String kid)
+      throws OriginException {
+    JWK jwk = key.jwk();
+    if (jwk.getAlgorithm() != null && !jwk.getAlgorithm().getName().equals(alg)) {
       throw new OriginException(
           OriginException.Reason.ALG_NOT_ALLOWED,
           "header alg "
@@ -242,28 +241,21 @@ public final class OidcVerifier {
               + "'s key "
               + quote(kid));
     }
-    JWSVerifier verifier;
+    // The key's type and curve must fit alg: an RSA key never verifies an ES256 token, a P-384 key
+    // never an ES256 one.
+    boolean fits =
+        alg.startsWith("ES")
+            ? jwk instanceof ECKey ec && curveFor(alg).equals(ec.getCurve())
+            : jwk instanceof RSAKey;
+    if (!fits) {
+      throw keyMismatch(alg, config, kid);
+    }
     try {
-      verifier =
-          switch (alg.charAt(0)) {
-            case 'E' -> {
-              if (!(key instanceof ECKey ec) || !curveFor(alg).equals(ec.getCurve())) {
-                throw keyMismatch(alg, config, kid);
-              }
-              yield new ECDSAVerifier(ec);
-            }
-            default -> {
-              if (!(key instanceof RSAKey rsa)) {
-                throw keyMismatch(alg, config, kid);
-              }
-              yield new RSASSAVerifier(rsa);
-            }
-          };
       JWSObject jws = JWSObject.parse(token);
       if (!jws.getHeader().getAlgorithm().getName().equals(alg)) {
         throw malformed("header alg is read differently by the JWS parser");
       }
-      if (!jws.verify(verifier)) {
+      if (!jws.verify(key.verifier())) {
         throw badSignature(config, kid, null);
       }
     } catch (JOSEException e) {
