@@ -15,6 +15,8 @@ public interface IssuerVocabularies {
   Optional<Vocabulary> find(String issuerName);
 
   /**
+   * The claims of one issuer.
+   *
    * @param tenantClaims claims that tell one customer of the issuer from another; when non-empty, a
    *     rule must pin one of them to exact values (Buildkite's {@code organization_id}: one issuer
    *     for every organisation)

@@ -16,6 +16,10 @@ import java.util.Optional;
 public interface PolicyHistory {
 
   /**
+
+   * One recorded version.
+
+   *
    * @param version primary key
    * @param canonicalJson the RFC 8785 JSON whose SHA-256 is the version
    * @param source where it was loaded from (a file name, {@code admin-api})

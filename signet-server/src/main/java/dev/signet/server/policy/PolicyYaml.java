@@ -249,11 +249,11 @@ final class PolicyYaml {
             || c == '\u2028'
             || c == '\u2029'
             || c == '\uFEFF'
-            || Character.isSurrogate(c) && !validPair(value, i)) {
+            || (Character.isSurrogate(c) && !validPair(value, i))) {
           throw fail(
               event,
               String.format(
-                  java.util.Locale.ROOT, "control character U+%04X in a string", (int) c));
+                  java.util.Locale.ROOT, "character U+%04X is not allowed in a policy string", (int) c));
         }
         if (Character.isHighSurrogate(c)) {
           i++;
