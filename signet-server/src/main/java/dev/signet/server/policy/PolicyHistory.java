@@ -16,9 +16,7 @@ import java.util.Optional;
 public interface PolicyHistory {
 
   /**
-
    * One recorded version.
-
    *
    * @param version primary key
    * @param canonicalJson the RFC 8785 JSON whose SHA-256 is the version

@@ -253,7 +253,9 @@ final class PolicyYaml {
           throw fail(
               event,
               String.format(
-                  java.util.Locale.ROOT, "character U+%04X is not allowed in a policy string", (int) c));
+                  java.util.Locale.ROOT,
+                  "character U+%04X is not allowed in a policy string",
+                  (int) c));
         }
         if (Character.isHighSurrogate(c)) {
           i++;
