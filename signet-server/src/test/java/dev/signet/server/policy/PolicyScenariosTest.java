@@ -387,22 +387,4 @@ class PolicyScenariosTest {
         .extracting(Reason::code)
         .contains("rate_limited", "no_rule", "claim_mismatch");
   }
-
-  /** A clock tests move by hand. */
-  public static final class MutableClock implements InstantSource {
-    private volatile Instant now;
-
-    public MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    public void advance(java.time.Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
 }
