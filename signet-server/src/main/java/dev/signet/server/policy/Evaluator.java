@@ -39,13 +39,7 @@ final class Evaluator {
           continue; // not addressed to this caller: it must not show in the answer
         }
         if (ruleFailures.isEmpty()) {
-          Decision.RuleRef ref =
-              new Decision.RuleRef(
-                  project,
-                  rule.name(),
-                  snapshot.ruleHash(project, rule.name()),
-                  rule.operations(),
-                  rule.keys());
+          Decision.RuleRef ref = snapshot.ruleRef(project, rule.name());
           return rule.approval() == null
               ? new Decision.Allow(ref, snapshot.version())
               : new Decision.NeedsApproval(ref, rule.approval(), rule.grant(), snapshot.version());
@@ -75,7 +69,8 @@ final class Evaluator {
       Origin origin,
       RequestAttributes attributes,
       List<Failure> out) {
-    String at = "rule " + Policies.quote(rule.name()) + ": ";
+    // Built on the allow path too, but only a short string: the rule name is policy text.
+    String at = "rule \"" + rule.name() + "\": ";
     Credential.Oidc oidc = null;
     Credential.Certificate cert = null;
     Credential.ProjectToken token = null;

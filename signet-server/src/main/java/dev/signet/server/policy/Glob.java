@@ -20,11 +20,18 @@ public final class Glob {
   private final String source;
   private final int[] tokens;
   private final boolean literal;
+  private final String text;
 
   private Glob(String source, int[] tokens, boolean literal) {
     this.source = source;
     this.tokens = tokens;
     this.literal = literal;
+    StringBuilder t = new StringBuilder(tokens.length);
+    for (int c : tokens) {
+      t.append(c < 0 ? '*' : (char) c);
+    }
+    // A literal pattern is most conditions (ids, exact refs): one equals, no state simulation.
+    this.text = t.toString();
   }
 
   /** Compiles {@code pattern}; {@code where} names it in a refusal. */
@@ -85,6 +92,9 @@ public final class Glob {
   public boolean matches(String value) {
     if (value.length() > PolicyLimits.MAX_MATCHED_CHARS) {
       return false;
+    }
+    if (literal) {
+      return text.equals(value);
     }
     int states = tokens.length + 1;
     boolean[] current = new boolean[states];

@@ -13,20 +13,26 @@ public final class PolicySnapshot {
   private final PolicyVersion version;
   private final String canonicalJson;
   private final Map<String, String> ruleHashes;
+  private final Map<String, Decision.RuleRef> ruleRefs;
 
   public PolicySnapshot(PolicySet policies) {
     this.policies = policies;
     this.canonicalJson = policies.canonicalJson();
     this.version = policies.version();
     Map<String, String> hashes = new HashMap<>();
+    Map<String, Decision.RuleRef> refs = new HashMap<>();
     for (ProjectPolicy p : policies.projects().values()) {
       for (Rule r : p.rules()) {
-        hashes.put(
+        String hash =
+            "sha256:" + PolicySet.sha256(Jcs.canonicalize(PolicyJson.ruleIdentity(p.name(), r)));
+        hashes.put(p.name() + "\u0000" + r.name(), hash);
+        refs.put(
             p.name() + "\u0000" + r.name(),
-            "sha256:" + PolicySet.sha256(Jcs.canonicalize(PolicyJson.ruleIdentity(p.name(), r))));
+            new Decision.RuleRef(p.name(), r.name(), hash, r.operations(), r.keys()));
       }
     }
     this.ruleHashes = Map.copyOf(hashes);
+    this.ruleRefs = Map.copyOf(refs);
   }
 
   public PolicySet policies() {
@@ -42,12 +48,13 @@ public final class PolicySnapshot {
     return canonicalJson;
   }
 
-  String ruleHash(String project, String rule) {
-    String h = ruleHashes.get(project + "\u0000" + rule);
-    if (h == null) {
+  /** The rule's reference, made once per snapshot (decisions share it). */
+  Decision.RuleRef ruleRef(String project, String rule) {
+    Decision.RuleRef ref = ruleRefs.get(project + "\u0000" + rule);
+    if (ref == null) {
       throw new IllegalStateException("no such rule");
     }
-    return h;
+    return ref;
   }
 
   /** The current hash of a rule, if the rule exists: a grant holds only while it is unchanged. */
