@@ -8,7 +8,9 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
+import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.jspecify.annotations.Nullable;
@@ -383,5 +385,21 @@ final class Primitives {
     Mac mac = Mac.getInstance(name);
     mac.init(new SecretKeySpec(secret, name));
     return mac.doFinal(message);
+  }
+
+  // ---- AES-256-GCM (sealing keys in custody) ----
+
+  /**
+   * AES-GCM with a 128-bit tag: {@code ciphertext ‖ tag} when encrypting; when decrypting, the
+   * plaintext, or an {@link javax.crypto.AEADBadTagException} when the tag does not verify.
+   */
+  static byte[] aesGcm(boolean encrypt, byte[] key, byte[] nonce, byte[] aad, byte[] input)
+      throws GeneralSecurityException {
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    SecretKeySpec k = new SecretKeySpec(key, "AES");
+    c.init(
+        encrypt ? Cipher.ENCRYPT_MODE : Cipher.DECRYPT_MODE, k, new GCMParameterSpec(128, nonce));
+    c.updateAAD(aad);
+    return c.doFinal(input);
   }
 }

@@ -50,6 +50,8 @@ final class Cryptoki {
   static final long CKR_GENERAL_ERROR = 0x5;
   static final long CKR_ATTRIBUTE_SENSITIVE = 0x11;
   static final long CKR_ATTRIBUTE_TYPE_INVALID = 0x12;
+  static final long CKR_ENCRYPTED_DATA_INVALID = 0x40;
+  static final long CKR_ENCRYPTED_DATA_LEN_RANGE = 0x41;
   static final long CKR_DEVICE_ERROR = 0x30;
   static final long CKR_DEVICE_MEMORY = 0x31;
   static final long CKR_DEVICE_REMOVED = 0x32;
@@ -86,6 +88,8 @@ final class Cryptoki {
           Map.entry(CKR_ATTRIBUTE_SENSITIVE, "CKR_ATTRIBUTE_SENSITIVE"),
           Map.entry(CKR_ATTRIBUTE_TYPE_INVALID, "CKR_ATTRIBUTE_TYPE_INVALID"),
           Map.entry(CKR_DEVICE_ERROR, "CKR_DEVICE_ERROR"),
+          Map.entry(CKR_ENCRYPTED_DATA_INVALID, "CKR_ENCRYPTED_DATA_INVALID"),
+          Map.entry(CKR_ENCRYPTED_DATA_LEN_RANGE, "CKR_ENCRYPTED_DATA_LEN_RANGE"),
           Map.entry(CKR_DEVICE_MEMORY, "CKR_DEVICE_MEMORY"),
           Map.entry(CKR_DEVICE_REMOVED, "CKR_DEVICE_REMOVED"),
           Map.entry(CKR_FUNCTION_NOT_SUPPORTED, "CKR_FUNCTION_NOT_SUPPORTED"),
@@ -125,6 +129,10 @@ final class Cryptoki {
   static final long CKA_KEY_TYPE = 0x100;
   static final long CKA_ID = 0x102;
   static final long CKA_SENSITIVE = 0x103;
+  static final long CKA_ENCRYPT = 0x104;
+  static final long CKA_DECRYPT = 0x105;
+  static final long CKA_VALUE_LEN = 0x161;
+  static final long CKA_NEVER_EXTRACTABLE = 0x164;
   static final long CKA_SIGN = 0x108;
   static final long CKA_VERIFY = 0x10a;
   static final long CKA_MODULUS = 0x120;
@@ -137,10 +145,12 @@ final class Cryptoki {
 
   static final long CKO_PUBLIC_KEY = 2;
   static final long CKO_PRIVATE_KEY = 3;
+  static final long CKO_SECRET_KEY = 4;
 
   static final long CKK_RSA = 0x0;
   static final long CKK_EC = 0x3;
   static final long CKK_EC_EDWARDS = 0x40;
+  static final long CKK_AES = 0x1f;
 
   static final long CKM_RSA_PKCS_KEY_PAIR_GEN = 0x0;
   static final long CKM_RSA_PKCS_PSS = 0xd;
@@ -154,6 +164,8 @@ final class Cryptoki {
   static final long CKM_ECDSA = 0x1041;
   static final long CKM_EC_EDWARDS_KEY_PAIR_GEN = 0x1055;
   static final long CKM_EDDSA = 0x1057;
+  static final long CKM_AES_KEY_GEN = 0x1080;
+  static final long CKM_AES_GCM = 0x1087;
 
   static final long CKU_USER = 1;
   static final long CKF_RW_SESSION = 0x2;
@@ -230,8 +242,13 @@ final class Cryptoki {
   private static final int F_FIND_OBJECTS_INIT = 26;
   private static final int F_FIND_OBJECTS = 27;
   private static final int F_FIND_OBJECTS_FINAL = 28;
+  private static final int F_ENCRYPT_INIT = 29;
+  private static final int F_ENCRYPT = 30;
+  private static final int F_DECRYPT_INIT = 33;
+  private static final int F_DECRYPT = 34;
   private static final int F_SIGN_INIT = 42;
   private static final int F_SIGN = 43;
+  private static final int F_GENERATE_KEY = 58;
   private static final int F_GENERATE_KEY_PAIR = 59;
   private static final int FUNCTION_COUNT = 68; // through C_WaitForSlotEvent
 
@@ -251,6 +268,12 @@ final class Cryptoki {
   private final MethodHandle cSignInit;
   private final MethodHandle cSign;
   private final @Nullable MethodHandle cGenerateKeyPair;
+  // Optional: only a wrapping key (the signing service's master key) needs them.
+  private final @Nullable MethodHandle cGenerateKey;
+  private final @Nullable MethodHandle cEncryptInit;
+  private final @Nullable MethodHandle cEncrypt;
+  private final @Nullable MethodHandle cDecryptInit;
+  private final @Nullable MethodHandle cDecrypt;
 
   private Cryptoki(MemorySegment functionList) throws LoadException {
     MemorySegment list = functionList.reinterpret(8L + 8L * FUNCTION_COUNT);
@@ -291,6 +314,11 @@ final class Cryptoki {
             JAVA_LONG,
             POINTER,
             POINTER);
+    cGenerateKey = handle(list, F_GENERATE_KEY, JAVA_LONG, POINTER, POINTER, JAVA_LONG, POINTER);
+    cEncryptInit = handle(list, F_ENCRYPT_INIT, JAVA_LONG, POINTER, JAVA_LONG);
+    cEncrypt = handle(list, F_ENCRYPT, JAVA_LONG, POINTER, JAVA_LONG, POINTER, POINTER);
+    cDecryptInit = handle(list, F_DECRYPT_INIT, JAVA_LONG, POINTER, JAVA_LONG);
+    cDecrypt = handle(list, F_DECRYPT, JAVA_LONG, POINTER, JAVA_LONG, POINTER, POINTER);
   }
 
   private static MethodHandle required(
@@ -728,6 +756,110 @@ final class Cryptoki {
       }
       check(rv, "C_GenerateKeyPair");
       return new long[] {pub.get(JAVA_LONG, 0), priv.get(JAVA_LONG, 0)};
+    }
+  }
+
+  /** C_GenerateKey (a secret key, such as an AES wrapping key); returns its handle. */
+  long generateKey(long session, Mechanism m, List<Attribute> template) throws CkException {
+    MethodHandle generate = cGenerateKey;
+    if (generate == null) {
+      throw new CkException(CKR_FUNCTION_NOT_SUPPORTED, "C_GenerateKey");
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment handle = a.allocate(JAVA_LONG);
+      long rv;
+      try {
+        rv =
+            (long)
+                generate.invokeExact(
+                    session,
+                    mechanism(a, m),
+                    template(a, template),
+                    (long) template.size(),
+                    handle);
+      } catch (Throwable t) {
+        throw crashed("C_GenerateKey", t);
+      }
+      check(rv, "C_GenerateKey");
+      return handle.get(JAVA_LONG, 0);
+    }
+  }
+
+  /**
+   * CK_GCM_PARAMS as PKCS#11 2.40's normative header and 3.0 define it: { CK_BYTE_PTR pIv; CK_ULONG
+   * ulIvLen; CK_ULONG ulIvBits; CK_BYTE_PTR pAAD; CK_ULONG ulAADLen; CK_ULONG ulTagBits; } — 48
+   * bytes. (The 2.40 document omitted ulIvBits; the header, SoftHSM and 3.0 have it.)
+   */
+  private static final StructLayout CK_GCM_PARAMS =
+      MemoryLayout.structLayout(
+          POINTER.withName("pIv"),
+          JAVA_LONG.withName("ulIvLen"),
+          JAVA_LONG.withName("ulIvBits"),
+          POINTER.withName("pAAD"),
+          JAVA_LONG.withName("ulAADLen"),
+          JAVA_LONG.withName("ulTagBits"));
+
+  /**
+   * One-shot AES-GCM with a 128-bit tag under a secret key in the token: {@code ciphertext ‖ tag}
+   * when encrypting; the plaintext when decrypting, or {@code CKR_ENCRYPTED_DATA_INVALID} (or a
+   * similar code) when the tag does not verify. The IV is the caller's.
+   */
+  byte[] aesGcm(long session, boolean encrypt, long key, byte[] iv, byte[] aad, byte[] input)
+      throws CkException {
+    MethodHandle init = encrypt ? cEncryptInit : cDecryptInit;
+    MethodHandle run = encrypt ? cEncrypt : cDecrypt;
+    String initName = encrypt ? "C_EncryptInit" : "C_DecryptInit";
+    String runName = encrypt ? "C_Encrypt" : "C_Decrypt";
+    if (init == null || run == null) {
+      throw new CkException(CKR_FUNCTION_NOT_SUPPORTED, initName);
+    }
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment params = a.allocate(CK_GCM_PARAMS);
+      MemorySegment ivSeg = a.allocate(Math.max(1, iv.length));
+      MemorySegment.copy(iv, 0, ivSeg, JAVA_BYTE, 0, iv.length);
+      MemorySegment aadSeg = a.allocate(Math.max(1, aad.length));
+      MemorySegment.copy(aad, 0, aadSeg, JAVA_BYTE, 0, aad.length);
+      params.set(POINTER, CK_GCM_PARAMS.byteOffset(groupElement("pIv")), ivSeg);
+      params.set(JAVA_LONG, CK_GCM_PARAMS.byteOffset(groupElement("ulIvLen")), iv.length);
+      params.set(JAVA_LONG, CK_GCM_PARAMS.byteOffset(groupElement("ulIvBits")), iv.length * 8L);
+      params.set(POINTER, CK_GCM_PARAMS.byteOffset(groupElement("pAAD")), aadSeg);
+      params.set(JAVA_LONG, CK_GCM_PARAMS.byteOffset(groupElement("ulAADLen")), aad.length);
+      params.set(JAVA_LONG, CK_GCM_PARAMS.byteOffset(groupElement("ulTagBits")), 128L);
+      MemorySegment mech = a.allocate(CK_MECHANISM);
+      mech.set(JAVA_LONG, 0, CKM_AES_GCM);
+      mech.set(POINTER, 8, params);
+      mech.set(JAVA_LONG, 16, CK_GCM_PARAMS.byteSize());
+      long rv;
+      try {
+        rv = (long) init.invokeExact(session, mech, key);
+      } catch (Throwable t) {
+        throw crashed(initName, t);
+      }
+      check(rv, initName);
+      MemorySegment data = a.allocate(Math.max(1, input.length));
+      MemorySegment.copy(input, 0, data, JAVA_BYTE, 0, input.length);
+      // Encryption adds the 16-byte tag; decryption never grows.
+      long max = encrypt ? input.length + 16L : input.length;
+      MemorySegment out = a.allocate(Math.max(1, max));
+      MemorySegment outLen = a.allocate(JAVA_LONG);
+      outLen.set(JAVA_LONG, 0, max);
+      try {
+        try {
+          rv = (long) run.invokeExact(session, data, (long) input.length, out, outLen);
+        } catch (Throwable t) {
+          throw crashed(runName, t);
+        }
+        check(rv, runName);
+        long n = outLen.get(JAVA_LONG, 0);
+        if (n < 0 || n > max) {
+          throw new CkException(CKR_GENERAL_ERROR, runName);
+        }
+        return out.asSlice(0, n).toArray(JAVA_BYTE);
+      } finally {
+        // The plaintext (input when encrypting, output when decrypting) is secret.
+        data.fill((byte) 0);
+        out.fill((byte) 0);
+      }
     }
   }
 

@@ -153,6 +153,23 @@ public final class Pkcs11Key implements SigningKey, AutoCloseable {
     }
   }
 
+  /**
+   * What the token says about the private key's protection, read now: a service that holds keys in
+   * custody checks that a key it generated can never leave the token.
+   */
+  public Pkcs11Keys.Protection protection() throws KeyException {
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new KeyException(
+            KeyException.Reason.UNAVAILABLE, reference + ": the key has been closed");
+      }
+      return Pkcs11Keys.protection(token, handle, reference);
+    } finally {
+      lifecycle.readLock().unlock();
+    }
+  }
+
   /** Waits for signatures in progress, then releases the token. Idempotent. */
   @Override
   public void close() {

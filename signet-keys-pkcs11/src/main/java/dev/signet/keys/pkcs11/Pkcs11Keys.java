@@ -253,4 +253,37 @@ public final class Pkcs11Keys {
       }
     }
   }
+
+  /**
+   * A key object's protection attributes as the token reports them.
+   *
+   * @param sensitive CKA_SENSITIVE: the key's value cannot be read
+   * @param extractable CKA_EXTRACTABLE: the key could be wrapped out of the token
+   * @param neverExtractable CKA_NEVER_EXTRACTABLE: the key has never been extractable
+   */
+  public record Protection(boolean sensitive, boolean extractable, boolean neverExtractable) {
+    /** Sensitive and never extractable: the key cannot leave the token. */
+    public boolean confined() {
+      return sensitive && !extractable && neverExtractable;
+    }
+  }
+
+  static Protection protection(Token token, long handle, String reference) throws KeyException {
+    try {
+      return token.onAnchor(session -> {
+        Cryptoki ck = token.cryptoki();
+        return new Protection(
+            flag(ck.attribute(session, handle, Cryptoki.CKA_SENSITIVE)),
+            flag(ck.attribute(session, handle, Cryptoki.CKA_EXTRACTABLE)),
+            flag(ck.attribute(session, handle, Cryptoki.CKA_NEVER_EXTRACTABLE)));
+      });
+    } catch (CkException e) {
+      throw Failures.of(reference, e);
+    }
+  }
+
+  /** A CK_BBOOL; absent counts as false (for "extractable", absent is checked as not confined). */
+  private static boolean flag(byte @Nullable [] value) {
+    return value != null && value.length == 1 && value[0] != 0;
+  }
 }
