@@ -1,0 +1,33 @@
+package dev.signet.server.approval;
+
+import java.util.Optional;
+
+/**
+ * Signing requests. Concurrency contract, which a JDBC implementation must keep:
+ *
+ * <ul>
+ *   <li>{@link #insert} fails on an existing id (primary key);
+ *   <li>{@link #compareAndSet} replaces a request only if the stored revision is still {@code
+ *       expected.revision()} ({@code UPDATE … SET …, revision = ? WHERE id = ? AND revision = ?},
+ *       one row updated or none); the caller re-reads and retries on false. This is what makes two
+ *       approvers racing to be the quorum's last vote, or an approval racing expiry, end in exactly
+ *       one state.
+ * </ul>
+ */
+public interface RequestStore {
+
+  /** Stores a new request; throws {@link IllegalStateException} if the id is taken. */
+  void insert(SigningRequest request);
+
+  Optional<SigningRequest> find(String id);
+
+  /**
+   * Replaces {@code expected} with {@code next} (whose revision is {@code expected.revision() + 1})
+   * if nobody changed it since it was read; returns whether it did.
+   */
+  boolean compareAndSet(SigningRequest expected, SigningRequest next);
+
+  static RequestStore inMemory() {
+    return new InMemoryRequestStore();
+  }
+}
