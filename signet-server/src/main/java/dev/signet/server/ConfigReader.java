@@ -100,6 +100,9 @@ public final class ConfigReader {
     if (root.isEmpty()) {
       return ServerConfig.defaults();
     }
+    // Aliases share nodes, so composing cannot blow up, but every parser walking a section
+    // would: bound the tree as expanded, which also catches recursive aliases (cycles).
+    expandedSize(root.get(), 1, new int[] {0}, source);
     return r.config(root.get());
   }
 
@@ -120,6 +123,51 @@ public final class ConfigReader {
       } else if ((c == ']' || c == '}') && flow > 0) {
         flow--;
       }
+    }
+  }
+
+  private static void expandedSize(Node n, int depth, int[] count, String source)
+      throws ServerException {
+    if (depth > ServerLimits.MAX_CONFIG_DEPTH) {
+      throw new ServerException(
+          at(source, n.getStartMark().orElse(null))
+              + "nested deeper than "
+              + ServerLimits.MAX_CONFIG_DEPTH
+              + " levels (or a recursive alias)");
+    }
+    if (++count[0] > ServerLimits.MAX_CONFIG_NODES) {
+      throw new ServerException(
+          source
+              + ": configuration expands to more than "
+              + ServerLimits.MAX_CONFIG_NODES
+              + " nodes (too many aliases)");
+    }
+    switch (n) {
+      case MappingNode m -> {
+        // snakeyaml refuses duplicate keys only when constructing objects, which we never do.
+        Map<String, Node> seen = new java.util.HashMap<>();
+        for (NodeTuple t : m.getValue()) {
+          if (t.getKeyNode() instanceof ScalarNode k) {
+            Node first = seen.putIfAbsent(k.getValue(), k);
+            if (first != null) {
+              Mark f = first.getStartMark().orElse(null);
+              throw new ServerException(
+                  at(source, k.getStartMark().orElse(null))
+                      + "found duplicate key "
+                      + clip(k.getValue())
+                      + (f == null ? "" : " (first at line " + (f.getLine() + 1) + ")"));
+            }
+          }
+          expandedSize(t.getKeyNode(), depth + 1, count, source);
+          expandedSize(t.getValueNode(), depth + 1, count, source);
+        }
+      }
+      case SequenceNode s -> {
+        for (Node c : s.getValue()) {
+          expandedSize(c, depth + 1, count, source);
+        }
+      }
+      default -> {}
     }
   }
 

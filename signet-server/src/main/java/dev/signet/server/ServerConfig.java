@@ -107,7 +107,8 @@ public record ServerConfig(
     }
 
     private static String clip(String s) {
-      return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+      String one = s.replaceAll("\\s*\\R\\s*", " ").strip();
+      return one.length() > 80 ? one.substring(0, 80) + "…" : one;
     }
   }
 }

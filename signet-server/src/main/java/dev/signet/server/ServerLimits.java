@@ -15,6 +15,9 @@ public final class ServerLimits {
   /** Nesting of mappings and sequences in the configuration file. */
   public static final int MAX_CONFIG_DEPTH = 32;
 
+  /** Nodes of the configuration as expanded through its aliases. */
+  public static final int MAX_CONFIG_NODES = 100_000;
+
   /** A PEM file named in the configuration (certificate, key, client CA bundle). */
   public static final int MAX_PEM_BYTES = 1 << 20;
 

@@ -92,7 +92,7 @@ public final class ApiRouting {
     line.setParameters(
         new Object[] {
           new JsonLogFormatter.AccessEntry(
-              id, method, ex.route, status, nanos / 1000, req.remotePeer().host())
+              id, method, ex.route, status, nanos / 1000, peerAddress(req))
         });
     ACCESS.log(line);
   }
@@ -138,6 +138,15 @@ public final class ApiRouting {
       }
     }
     return chain;
+  }
+
+  /** The literal address: {@code PeerInfo.host()} may do a reverse DNS lookup. */
+  private static String peerAddress(ServerRequest req) {
+    if (req.remotePeer().address() instanceof java.net.InetSocketAddress a
+        && a.getAddress() != null) {
+      return a.getAddress().getHostAddress();
+    }
+    return "unknown";
   }
 
   static String newRequestId() {
