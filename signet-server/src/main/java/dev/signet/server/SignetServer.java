@@ -16,7 +16,7 @@ import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +74,7 @@ public final class SignetServer implements AutoCloseable {
       @Nullable String database,
       boolean resetAdminToken,
       Map<String, String> env,
-      PrintStream out,
+      PrintWriter out,
       boolean configureLogging,
       List<ServerModule> modules) {
     public Options {

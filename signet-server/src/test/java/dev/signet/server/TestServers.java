@@ -1,10 +1,7 @@
 package dev.signet.server;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
@@ -84,7 +81,7 @@ final class TestServers {
   static Started start(
       Path dataDir, Db db, @Nullable Path config, List<ServerModule> modules, boolean reset)
       throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    java.io.StringWriter out = new java.io.StringWriter();
     Map<String, String> env = new HashMap<>();
     if (db.password() != null) {
       env.put(ServerConfig.DEFAULT_PASSWORD_ENV, db.password());
@@ -103,10 +100,10 @@ final class TestServers {
                 db.url(),
                 reset,
                 env,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintWriter(out, true),
                 false,
                 modules));
-    return new Started(s, out.toString(StandardCharsets.UTF_8));
+    return new Started(s, out.toString());
   }
 
   /** An HTTP client that trusts exactly the server's generated certificate. */
