@@ -81,6 +81,12 @@ public final class SignetServer implements AutoCloseable {
       env = Map.copyOf(env);
       modules = List.copyOf(modules);
     }
+
+    /** The environment may hold the database password: never printed. */
+    @Override
+    public String toString() {
+      return "Options[config=" + config + ", dataDir=" + dataDir + ", listen=" + listen + "]";
+    }
   }
 
   private final WebServer web;
