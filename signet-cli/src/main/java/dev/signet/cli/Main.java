@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       JobCommand.class,
       AttestCommand.class,
       DemoCommand.class,
+      ServerCommand.class,
       TrainCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

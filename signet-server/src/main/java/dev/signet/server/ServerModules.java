@@ -1,0 +1,12 @@
+package dev.signet.server;
+
+import java.util.List;
+
+/** The modules a production server runs, in order. Each developer adds theirs here. */
+public final class ServerModules {
+  private ServerModules() {}
+
+  public static List<ServerModule> defaults() {
+    return List.of();
+  }
+}

@@ -1,0 +1,20 @@
+package dev.signet.server.store;
+
+import java.time.Duration;
+
+/** Bounds of the database layer, in one place. */
+final class StoreLimits {
+  private StoreLimits() {}
+
+  /** Connections per server process; several processes share one PostgreSQL. */
+  static final int MAX_POOL_SIZE = 10;
+
+  /** Waiting for a pooled connection, and for the database at start-up. */
+  static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+  /** A connection's liveness check. */
+  static final Duration VALIDATION_TIMEOUT = Duration.ofSeconds(2);
+
+  /** A database URL as shown in messages and logs. */
+  static final int MAX_DESCRIBED_URL_CHARS = 200;
+}
