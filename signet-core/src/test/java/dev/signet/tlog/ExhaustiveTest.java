@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.tlog.TlogFixtures.MemoryTree;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,7 +65,6 @@ class ExhaustiveTest {
 
   @Test
   void batchAppendEqualsOneByOne() {
-    Map<String, byte[]> batch = new HashMap<>();
     MemoryTree base = MemoryTree.of(leaves.subList(0, 13));
     List<byte[]> hashes = new ArrayList<>();
     for (byte[] l : leaves.subList(13, N)) {
@@ -75,7 +72,6 @@ class ExhaustiveTest {
     }
     List<TreeNode> nodes = LogTree.appendAll(base, 13, hashes);
     for (TreeNode n : nodes) {
-      batch.put(n.level() + "/" + n.index(), n.hash());
       base.put(n);
     }
     assertThat(nodes).hasSize(tree.stored() - MemoryTree.of(leaves.subList(0, 13)).stored());
