@@ -17,7 +17,9 @@ import java.util.Set;
 
 /** Strict reading of the small JSON documents of this package (receipts, proof files). */
 final class TlogJson {
-  private static final BigInteger U64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+  // JSON numbers past int64 lose precision in most readers (ours reads them as floats), so sizes
+  // and indices in JSON stop at 2^63 - 1, as Rekor v2 keeps its uint64 indices in int64 fields.
+  private static final BigInteger JSON_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
   private TlogJson() {}
 
@@ -49,12 +51,12 @@ final class TlogJson {
     return new JsonInteger(new BigInteger(Long.toUnsignedString(value)));
   }
 
-  /** An unsigned 64-bit integer, returned in a {@code long}'s bits. */
+  /** A size or index: an integer from 0 to 2^63 - 1. */
   static long u64(JsonObject o, String name, String source) throws InputException {
     if (!(o.get(name) instanceof JsonInteger i)
         || i.value().signum() < 0
-        || i.value().compareTo(U64_MAX) > 0) {
-      throw new InputException(source, name, "expected an integer from 0 to 2^64 - 1");
+        || i.value().compareTo(JSON_MAX) > 0) {
+      throw new InputException(source, name, "expected an integer from 0 to 2^63 - 1");
     }
     return i.value().longValue();
   }
