@@ -83,6 +83,9 @@ final class AwsKmsClient {
   /** What a key spec signs as: the JWS algorithm and the KMS signing algorithm. */
   private record Scheme(Algorithm algorithm, String signingAlgorithm) {}
 
+  /** Service-specific first, as the AWS SDKs order them. */
+  static final List<String> ENDPOINT_ENVS = List.of("AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL");
+
   static SigningKey open(KeyRef.AwsKms ref, Map<String, String> env, KmsOptions options)
       throws KeyException {
     String display = ref.display();
@@ -104,6 +107,17 @@ final class AwsKmsClient {
                     .build());
     if (!ref.endpoint().isEmpty()) {
       builder.endpointOverride(endpoint(ref.endpoint()));
+    } else {
+      // The AWS SDKs' own endpoint settings, read from our env map rather than left to the SDK so
+      // that the same https-or-loopback rule applies and tests can point Buildkite's
+      // --signing-aws-kms-key (a bare key id) at a local server.
+      for (String setting : ENDPOINT_ENVS) {
+        String value = env.getOrDefault(setting, "").strip();
+        if (!value.isEmpty()) {
+          builder.endpointOverride(Http.baseUrl(value, setting, display));
+          break;
+        }
+      }
     }
     KmsClient kms = builder.build();
     try {

@@ -22,8 +22,9 @@ import java.util.Map;
  * {@code AWS_SECRET_ACCESS_KEY} / {@code AWS_SESSION_TOKEN} in {@code env}, else the default
  * provider chain (profiles, web identity, container and instance roles); {@code AWS_REGION} or
  * {@code AWS_DEFAULT_REGION} in {@code env}, else the region inside a key ARN, else the SDK's
- * region chain. An endpoint in the reference replaces the service endpoint: https, or plain http
- * when it is this machine (LocalStack, test servers).
+ * region chain. An endpoint in the reference, else {@code AWS_ENDPOINT_URL_KMS} or {@code
+ * AWS_ENDPOINT_URL} in {@code env}, replaces the service endpoint: https, or plain http when it is
+ * this machine (LocalStack, test servers).
  *
  * <p>This class refers to no SDK type; the SDK is loaded only when a key is opened.
  */
