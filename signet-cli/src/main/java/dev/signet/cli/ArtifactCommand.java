@@ -9,6 +9,8 @@ import dev.signet.artifact.BlobSignature;
 import dev.signet.artifact.Digest;
 import dev.signet.artifact.HashAlgorithm;
 import dev.signet.artifact.SigstoreBundle;
+import dev.signet.client.ServiceKey;
+import dev.signet.client.ServiceReceipt;
 import dev.signet.input.InputException;
 import dev.signet.input.InputFiles;
 import dev.signet.input.InputLimits;
@@ -32,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -64,8 +67,10 @@ final class ArtifactCommand {
         paramLabel = "KEYREF",
         description =
             "Signing key: a JWKS (file#kid), PEM PKCS#8 or cosign.key file, pkcs11:, awskms://,"
-                + " gcpkms:// or hashivault://")
+                + " gcpkms://, hashivault:// or signet://HOST/PROJECT/KEY (the Signet service)")
     String key;
+
+    @Mixin ServiceOptions service = new ServiceOptions();
 
     @Option(names = "--bundle", paramLabel = "OUT", description = "Write the Sigstore bundle here")
     @Nullable Path bundle;
@@ -105,7 +110,13 @@ final class ArtifactCommand {
                 + " FILE.sig and FILE.sigstore.json beside it");
       }
       List<Path> inputs = checkInputs(files);
-      SigningKey signingKey = KeyRefs.signingKey(KeyRefs.parse(key, "--key"), KeyRefs.env());
+      service.oneReceiptOnly(inputs.size());
+      SigningKey signingKey =
+          KeyRefs.signingKey(
+              KeyRefs.parse(key, "--key"),
+              KeyRefs.env(),
+              null,
+              service.settings(KeyRefs.env(), err));
       try {
         boolean prehash = HashAlgorithm.of(signingKey.algorithm()).isPresent();
         if ((digestOnly || digest != null) && !prehash) {
@@ -117,6 +128,7 @@ final class ArtifactCommand {
           Digest d = Digest.parse(digest, "--digest");
           BlobSignature sig = ArtifactSigner.sign(signingKey, d);
           writeOutputs(sig, bundle, outputSignature, out);
+          writeReceipt(signingKey, bundle != null ? bundle : outputSignature, err);
           summary(err, 1, 0, d.algorithm(), signingKey, started, List.of());
           return ExitCode.OK;
         }
@@ -139,6 +151,9 @@ final class ArtifactCommand {
         for (Path file : inputs) {
           futures.add(
               pool.submit(() -> {
+                if (signingKey instanceof ServiceKey sk) {
+                  sk.nameNext(file.getFileName().toString());
+                }
                 BlobSignature sig =
                     hash == null
                         ? ArtifactSigner.signMessage(signingKey, readWhole(file))
@@ -149,8 +164,10 @@ final class ArtifactCommand {
                       sig.digest() == null ? null : sibling(file, ".sigstore.json"),
                       sibling(file, ".sig"),
                       out);
+                  writeReceipt(signingKey, file, err);
                 } else {
                   writeOutputs(sig, bundle, outputSignature, out);
+                  writeReceipt(signingKey, bundle != null ? bundle : outputSignature, err);
                 }
                 progress.fileDone();
                 return Files.size(file);
@@ -186,6 +203,19 @@ final class ArtifactCommand {
         return failures.isEmpty() ? ExitCode.OK : Main.exitCodeOf(failures.getFirst());
       } finally {
         KeyRefs.release(signingKey);
+      }
+    }
+
+    /** A service signature's receipt, beside {@code besideOf} unless --receipt names a file. */
+    private void writeReceipt(SigningKey signingKey, @Nullable Path besideOf, PrintWriter err)
+        throws OutputException {
+      if (signingKey instanceof ServiceKey sk) {
+        ServiceReceipt r = sk.takeLastReceipt();
+        if (r != null) {
+          synchronized (err) {
+            service.write(r, besideOf, err);
+          }
+        }
       }
     }
 

@@ -2,16 +2,20 @@ package dev.signet.cli;
 
 import dev.signet.attest.AttestationException;
 import dev.signet.attest.Attestations;
+import dev.signet.attest.Dsse;
 import dev.signet.attest.DsseBundle;
 import dev.signet.attest.DsseEnvelope;
 import dev.signet.attest.PredicateTypes;
 import dev.signet.attest.SlsaProvenance;
 import dev.signet.attest.Statement;
+import dev.signet.client.ServiceClient;
 import dev.signet.input.InputException;
 import dev.signet.input.InputFiles;
 import dev.signet.json.JsonObject;
 import dev.signet.json.JsonReader;
 import dev.signet.json.JsonString;
+import dev.signet.keys.KeyException;
+import dev.signet.keys.KeyRef;
 import dev.signet.keys.SigningKey;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -21,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,8 +52,11 @@ final class AttestCommand implements Callable<Integer> {
   @Option(
       names = "--key",
       description =
-          "Signing key (required): a private JWKS (file:keys.json#kid), a PEM key or a cosign.key")
+          "Signing key (required): a private JWKS (file:keys.json#kid), a PEM key, a cosign.key,"
+              + " any key reference, or signet://HOST/PROJECT/KEY (the Signet service signs)")
   String key;
+
+  @Mixin ServiceOptions service = new ServiceOptions();
 
   @Option(
       names = "--predicate-type",
@@ -74,6 +82,9 @@ final class AttestCommand implements Callable<Integer> {
       throw new UsageException("attest needs --subject FILE… and --key KEYREF (see --help)");
     }
     String type = PredicateTypes.resolve(predicateType);
+    if (KeyRefs.parse(key, "--key") instanceof KeyRef.Service ref) {
+      return attestViaService(ref, type);
+    }
     SigningKey signingKey =
         KeyRefs.signingKey(
             KeyRefs.parse(key, "--key"),
@@ -87,6 +98,68 @@ final class AttestCommand implements Callable<Integer> {
   }
 
   private Integer attest(SigningKey signingKey, String type) throws Exception {
+    Statement statement = statement(type);
+    DsseEnvelope env = Attestations.sign(signingKey, statement);
+    write(env, signingKey.publicKey());
+    done(statement, type, signingKey.algorithm().toString(), signingKey.reference());
+    return ExitCode.OK;
+  }
+
+  /**
+   * The service signs the statement ({@code sign/attestation}); the envelope is checked against the
+   * service key before it is written, with its receipt beside it.
+   */
+  private Integer attestViaService(KeyRef.Service ref, String type) throws Exception {
+    Statement statement = statement(type);
+    PrintWriter err = spec.commandLine().getErr();
+    byte[] payload = statement.toJson();
+    try (ServiceClient client = ServiceClient.connect(ref, service.settings(KeyRefs.env(), err))) {
+      ServiceClient.SignedText signed = client.signAttestation(Dsse.IN_TOTO_PAYLOAD_TYPE, payload);
+      ServiceClient.KeyInfo info = client.key(signed.key());
+      DsseEnvelope env = DsseEnvelope.parse(signed.json(), ref.display());
+      byte[] got = Dsse.verify(env, info.publicKey(), ref.display());
+      if (!java.security.MessageDigest.isEqual(got, payload)
+          || !env.payloadType().equals(Dsse.IN_TOTO_PAYLOAD_TYPE)) {
+        throw new KeyException(
+            KeyException.Reason.SIGNING_FAILED,
+            ref.display() + ": the service signed another statement than the one sent");
+      }
+      write(env, info.publicKey().publicKey());
+      done(statement, type, info.algorithm().toString(), ref.display() + " (" + info.kid() + ")");
+      service.write(signed.receipt(), output != null ? output : bundle, err);
+      return ExitCode.OK;
+    }
+  }
+
+  private void write(DsseEnvelope env, java.security.PublicKey publicKey) throws Exception {
+    if (output != null) {
+      AtomicFiles.replace(output, env.toJson() + "\n");
+    }
+    if (bundle != null) {
+      AtomicFiles.replace(bundle, DsseBundle.toJson(env, publicKey) + "\n");
+    }
+    if (output == null && bundle == null) {
+      CommandOutput.write(spec, null, env.toJson() + "\n");
+    }
+  }
+
+  private void done(Statement statement, String type, String algorithm, String reference) {
+    PrintWriter err = spec.commandLine().getErr();
+    int n = statement.subjects().size();
+    err.println(
+        "signet: attested "
+            + n
+            + (n == 1 ? " subject" : " subjects")
+            + " ("
+            + type
+            + ") with "
+            + algorithm
+            + " key "
+            + reference);
+    err.flush();
+  }
+
+  private Statement statement(String type) throws Exception {
     List<Statement.Subject> subs = SubjectFiles.digest(subjects);
     PrintWriter err = spec.commandLine().getErr();
     JsonObject body;
@@ -105,28 +178,7 @@ final class AttestCommand implements Callable<Integer> {
     } else {
       body = null; // in-toto: an unset predicate is an empty one
     }
-    DsseEnvelope env = Attestations.sign(signingKey, new Statement(subs, type, body));
-    if (output != null) {
-      AtomicFiles.replace(output, env.toJson() + "\n");
-    }
-    if (bundle != null) {
-      AtomicFiles.replace(bundle, DsseBundle.toJson(env, signingKey.publicKey()) + "\n");
-    }
-    if (output == null && bundle == null) {
-      CommandOutput.write(spec, null, env.toJson() + "\n");
-    }
-    err.println(
-        "signet: attested "
-            + subs.size()
-            + (subs.size() == 1 ? " subject" : " subjects")
-            + " ("
-            + type
-            + ") with "
-            + signingKey.algorithm()
-            + " key "
-            + signingKey.reference());
-    err.flush();
-    return ExitCode.OK;
+    return new Statement(subs, type, body);
   }
 
   private static String builderId(JsonObject predicate) {

@@ -1,5 +1,7 @@
 package dev.signet.cli;
 
+import dev.signet.client.ServiceClient;
+import dev.signet.client.ServiceKey;
 import dev.signet.input.InputException;
 import dev.signet.input.InputFiles;
 import dev.signet.input.InputLimits;
@@ -63,13 +65,26 @@ final class KeyRefs {
    */
   static SigningKey signingKey(KeyRef ref, Map<String, String> env, @Nullable Algorithm rsa)
       throws KeyException {
+    return signingKey(ref, env, rsa, ServiceOptions.defaults(env, stderr()));
+  }
+
+  /**
+   * As {@link #signingKey(KeyRef, Map, Algorithm)}, with the identity and approval settings a
+   * {@code signet://} key uses (the command's {@link ServiceOptions}).
+   */
+  static SigningKey signingKey(
+      KeyRef ref,
+      Map<String, String> env,
+      @Nullable Algorithm rsa,
+      ServiceClient.Settings serviceSettings)
+      throws KeyException {
     return switch (ref) {
       case KeyRef.File f -> fileSigningKey(f, env, rsa);
       case KeyRef.Pkcs11 p -> pkcs11(p, env);
       case KeyRef.AwsKms a -> awsKms(a, env);
       case KeyRef.GcpKms g -> gcpKms(g, env);
       case KeyRef.Vault v -> vault(v, env);
-      case KeyRef.Service s -> service(s);
+      case KeyRef.Service s -> service(s, serviceSettings);
     };
   }
 
@@ -231,13 +246,17 @@ final class KeyRefs {
     return VaultKeys.open(ref, env);
   }
 
-  @SuppressWarnings("DoNotCallSuggester") // until the signing service exists
-  static SigningKey service(KeyRef.Service ref) throws KeyException {
-    throw new KeyException(
-        KeyException.Reason.UNAVAILABLE,
-        ref.display()
-            + ": keys held by the Signet signing service are a later feature of Signet; use a key"
-            + " file, pkcs11:, awskms://, gcpkms:// or hashivault:// for now");
+  /**
+   * A key held by the Signet signing service (dev.signet.client): signs through its API with the CI
+   * identity found in the environment.
+   */
+  static SigningKey service(KeyRef.Service ref, ServiceClient.Settings settings)
+      throws KeyException {
+    return ServiceKey.open(ref, settings);
+  }
+
+  private static PrintWriter stderr() {
+    return new PrintWriter(System.err, true, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.signet.cli;
 
 import dev.signet.SignetException;
 import dev.signet.artifact.ArtifactException;
+import dev.signet.client.PolicyDeniedException;
 import dev.signet.input.InputException;
 import dev.signet.keys.KeyException;
 import java.io.PrintWriter;
@@ -70,6 +71,8 @@ public final class Main {
   static int exitCodeOf(Exception ex) {
     return switch (ex) {
       case InputException e -> ExitCode.INPUT;
+      // The service's policy said no: a refusal, like a failed verification, not a broken key.
+      case KeyException e when e.getCause() instanceof PolicyDeniedException -> ExitCode.REFUSED;
       case KeyException e -> ExitCode.KEY;
       case ArtifactException e -> e.isRefusal() ? ExitCode.REFUSED : ExitCode.INPUT;
       case OutputException e -> ExitCode.OUTPUT;

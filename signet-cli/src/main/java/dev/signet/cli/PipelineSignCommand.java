@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,7 +57,8 @@ final class PipelineSignCommand implements Callable<Integer> {
       paramLabel = "KEYREF",
       description =
           "Key to sign with instead of --jwks-file: a JWKS (file#kid), PEM PKCS#8 or cosign.key"
-              + " file, pkcs11:, awskms://, gcpkms:// or hashivault://")
+              + " file, pkcs11:, awskms://, gcpkms://, hashivault:// or signet://HOST/PROJECT/KEY"
+              + " (the Signet service signs the pipeline)")
   String signingKey;
 
   @Option(
@@ -98,6 +100,8 @@ final class PipelineSignCommand implements Callable<Integer> {
       description = "Print each step's canonical payload to stderr (may reveal env values)")
   boolean debugSigning;
 
+  @Mixin ServiceOptions service = new ServiceOptions();
+
   @Override
   public Integer call() throws Exception {
     if (repo == null || repo.isEmpty()) {
@@ -108,6 +112,14 @@ final class PipelineSignCommand implements Callable<Integer> {
       throw new UsageException("--format must be yaml or json, not " + format);
     }
     PrintWriter err = spec.commandLine().getErr();
+    if (KeyRefs.orNull(signingKey) != null
+        && KeyRefs.parse(signingKey, "--signing-key") instanceof KeyRef.Service ref) {
+      if (spec.commandLine().getParseResult().hasMatchedOption("--jwks-file")) {
+        throw new UsageException("give one of --signing-key, --jwks-file");
+      }
+      return ServicePipelines.sign(
+          ref, service, KeyRefs.env(), file, repo, format, output, spec, err);
+    }
     SigningKey key = signingKey();
     try {
       Signer signer = Signer.of(key);

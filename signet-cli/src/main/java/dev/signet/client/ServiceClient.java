@@ -1,0 +1,502 @@
+package dev.signet.client;
+
+import dev.signet.input.InputException;
+import dev.signet.input.InputLimits;
+import dev.signet.json.JsonObject;
+import dev.signet.json.JsonReader;
+import dev.signet.json.JsonString;
+import dev.signet.json.JsonValue;
+import dev.signet.json.JsonWriter;
+import dev.signet.keys.Algorithm;
+import dev.signet.keys.KeyException;
+import dev.signet.keys.KeyRef;
+import dev.signet.keys.VerifyingKey;
+import dev.signet.tlog.Receipt;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A connection to a Signet signing service named by {@code signet://HOST[:PORT]/PROJECT[/KEY]}:
+ * HTTPS with the client's TLS ({@link ServiceTls}), the CI identity ({@link CiIdentity}) as bearer,
+ * JSON in and out. Every failure is a {@link KeyException} whose one-line message names the service
+ * and the HTTP status or error code, and never a token; a policy refusal carries a {@link
+ * PolicyDeniedException} as its cause.
+ */
+public final class ServiceClient implements AutoCloseable {
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+  /**
+   * How to reach and authenticate to the service.
+   *
+   * @param env the environment (CI token variables, TLS files)
+   * @param identityTokenFile {@code --identity-token}: an OIDC token to use as is
+   * @param approvalTimeout how long to wait for a pending approval
+   * @param status where the one status line of a pending approval goes (stderr)
+   */
+  public record Settings(
+      Map<String, String> env,
+      @Nullable Path identityTokenFile,
+      Duration approvalTimeout,
+      PrintWriter status) {
+    public static final Duration DEFAULT_APPROVAL_TIMEOUT = Duration.ofMinutes(10);
+
+    public Settings {
+      env = Map.copyOf(env);
+    }
+
+    @Override
+    public String toString() {
+      return "Settings[identityTokenFile=" + identityTokenFile + "]";
+    }
+  }
+
+  /** The active key version as {@code GET keys/{key}} describes it. */
+  public record KeyInfo(String key, String kid, Algorithm algorithm, VerifyingKey publicKey) {}
+
+  /** A signed result: the response body and its receipt. */
+  record Signed(JsonObject body, ServiceReceipt receipt) {}
+
+  private final KeyRef.Service ref;
+  private final String display;
+  private final URI base;
+  private final Settings settings;
+  private final HttpClient http;
+  private CiIdentity.@Nullable Bearer bearer;
+  private boolean bearerLoaded;
+
+  private ServiceClient(KeyRef.Service ref, Settings settings, HttpClient http) {
+    this.ref = ref;
+    this.display = ref.display();
+    this.base = URI.create(serviceUrl(ref));
+    this.settings = settings;
+    this.http = http;
+  }
+
+  public static ServiceClient connect(KeyRef.Service ref, Settings settings) throws KeyException {
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(ServiceTls.context(settings.env(), ref.display()))
+            .connectTimeout(ClientLimits.CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    return new ServiceClient(ref, settings, http);
+  }
+
+  /** {@code https://HOST:PORT}: the base URL, and the default token audience. */
+  public static String serviceUrl(KeyRef.Service ref) {
+    String host =
+        ref.host().contains(":") && !ref.host().startsWith("[")
+            ? "[" + ref.host() + "]"
+            : ref.host();
+    return "https://" + host + ":" + ref.port();
+  }
+
+  public String display() {
+    return display;
+  }
+
+  /** The key version the service signs with now. */
+  public KeyInfo key() throws KeyException {
+    return key(keyName());
+  }
+
+  /** The active version of the project's key {@code name}. */
+  public KeyInfo key(String name) throws KeyException {
+    if (!ID.matcher(name).matches()) {
+      throw malformed("the key name " + quote(name) + " is not a name");
+    }
+    JsonObject o = call("GET", projectPath("keys/" + name), null, false);
+    String kid = str(o, "kid");
+    String alg = str(o, "algorithm");
+    Algorithm algorithm =
+        Algorithm.fromJwa(alg)
+            .filter(a -> !a.isSymmetric())
+            .orElseThrow(() ->
+                new KeyException(
+                    KeyException.Reason.NOT_ALLOWED,
+                    display + ": the service's key has algorithm " + quote(alg)));
+    VerifyingKey pem = VerifyingKey.fromPem(str(o, "publicKeyPem"), display);
+    VerifyingKey key = VerifyingKey.of(pem.publicKey(), algorithm, kid, display);
+    return new KeyInfo(name, kid, algorithm, key);
+  }
+
+  /** The key named in the reference; the service's default key has no public route of its own. */
+  String keyName() throws KeyException {
+    if (ref.keyName() == null) {
+      throw new KeyException(
+          KeyException.Reason.NOT_FOUND,
+          display + ": name the key: signet://HOST[:PORT]/" + ref.project() + "/KEY");
+    }
+    return ref.keyName();
+  }
+
+  /** {@code POST sign/digest}. */
+  Signed signDigest(String hash, byte[] digest, @Nullable String name) throws KeyException {
+    JsonObject.Builder b =
+        JsonObject.builder()
+            .put("key", keyName())
+            .put(
+                "digest",
+                JsonObject.builder()
+                    .put("algorithm", hash)
+                    .put("value", java.util.HexFormat.of().formatHex(digest))
+                    .build());
+    if (name != null) {
+      b.put("name", name);
+    }
+    return sign("sign/digest", b.build(), "signature");
+  }
+
+  /** {@code POST sign/message} (EdDSA, which signs messages, not digests). */
+  Signed signMessage(byte[] message, @Nullable String name) throws KeyException {
+    JsonObject.Builder b =
+        JsonObject.builder()
+            .put("key", keyName())
+            .put("message", Base64.getEncoder().encodeToString(message));
+    if (name != null) {
+      b.put("name", name);
+    }
+    return sign("sign/message", b.build(), "signature");
+  }
+
+  /**
+   * {@code POST sign/pipeline}: the server signs every step with the key; the answer is the signed
+   * pipeline as JSON text.
+   */
+  public SignedText signPipeline(String pipeline, String repository) throws KeyException {
+    JsonObject body = withKey().put("pipeline", pipeline).put("repository", repository).build();
+    Signed s = sign("sign/pipeline", body, "pipeline");
+    return new SignedText(textOf(s.body(), "pipeline"), keyOf(s.body()), s.receipt());
+  }
+
+  /** {@code POST sign/attestation}: the answer is a DSSE envelope (JSON text). */
+  public SignedText signAttestation(String payloadType, byte[] payload) throws KeyException {
+    JsonObject body =
+        withKey()
+            .put("payloadType", payloadType)
+            .put("payload", Base64.getEncoder().encodeToString(payload))
+            .build();
+    Signed s = sign("sign/attestation", body, "envelope");
+    return new SignedText(textOf(s.body(), "envelope"), keyOf(s.body()), s.receipt());
+  }
+
+  /**
+   * A signed pipeline or DSSE envelope as JSON text, the key that signed it (its name in the
+   * project) and the receipt of its signing.
+   */
+  public record SignedText(String json, String key, ServiceReceipt receipt) {}
+
+  /** The request body with the key named in the reference; without one the policy's only key. */
+  private JsonObject.Builder withKey() {
+    JsonObject.Builder b = JsonObject.builder();
+    if (ref.keyName() != null) {
+      b.put("key", ref.keyName());
+    }
+    return b;
+  }
+
+  private String keyOf(JsonObject body) throws KeyException {
+    if (ref.keyName() != null) {
+      return ref.keyName();
+    }
+    return str(body, "key");
+  }
+
+  private String textOf(JsonObject body, String member) throws KeyException {
+    JsonValue v = body.get(member);
+    if (v instanceof JsonString s) {
+      return s.value();
+    }
+    if (v instanceof JsonObject o) {
+      return JsonWriter.compact(o);
+    }
+    throw malformed("the answer has no \"" + member + "\"");
+  }
+
+  /** Posts a signing request; a pending approval is polled until decided or out of time. */
+  private Signed sign(String route, JsonObject body, String resultMember) throws KeyException {
+    JsonObject answer = call("POST", projectPath(route), body, true);
+    if (answer.get("request") instanceof JsonObject request && !answer.has(resultMember)) {
+      answer = awaitApproval(request, resultMember);
+    }
+    return new Signed(answer, receiptOf(answer, route));
+  }
+
+  private JsonObject awaitApproval(JsonObject request, String resultMember) throws KeyException {
+    String id = str(request, "id");
+    if (!ID.matcher(id).matches()) {
+      throw malformed("the pending request's id is not an id");
+    }
+    Instant deadline = Instant.now().plus(settings.approvalTimeout());
+    settings
+        .status()
+        .println(
+            "signet: "
+                + display
+                + ": request "
+                + id
+                + " waits for approval (up to "
+                + human(settings.approvalTimeout())
+                + "); an approver can run: signet-admin approve "
+                + id);
+    settings.status().flush();
+    Duration wait = ClientLimits.POLL_FIRST;
+    while (true) {
+      JsonObject status = call("GET", "/v1/requests/" + id, null, true);
+      JsonObject result = status;
+      if (status.get("result") instanceof JsonObject r) {
+        result = r;
+      }
+      if (result.has(resultMember)) {
+        return result;
+      }
+      JsonObject req = status.get("request") instanceof JsonObject r ? r : status;
+      String state = req.get("status") instanceof JsonString s ? s.value() : "pending";
+      switch (state) {
+        case "pending", "approved" -> {}
+        case "denied", "expired", "cancelled" ->
+            throw denied("request " + id + " was " + state + reason(req));
+        default -> throw malformed("request " + id + " has status " + quote(state));
+      }
+      if (Instant.now().plus(wait).isAfter(deadline)) {
+        throw new KeyException(
+            KeyException.Reason.UNAVAILABLE,
+            display
+                + ": request "
+                + id
+                + " was not approved within "
+                + human(settings.approvalTimeout())
+                + " (--approval-timeout)");
+      }
+      try {
+        Thread.sleep(wait);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KeyException(KeyException.Reason.UNAVAILABLE, display + ": interrupted");
+      }
+      wait =
+          wait.multipliedBy(2).compareTo(ClientLimits.POLL_MAX) > 0
+              ? ClientLimits.POLL_MAX
+              : wait.multipliedBy(2);
+    }
+  }
+
+  private String reason(JsonObject req) {
+    for (String m : new String[] {"reason", "message"}) {
+      if (req.get(m) instanceof JsonString s) {
+        return ": " + clean(s.value());
+      }
+    }
+    return "";
+  }
+
+  /** The receipt and audit entry of a signing answer; both are required. */
+  private ServiceReceipt receiptOf(JsonObject answer, String what) throws KeyException {
+    if (!(answer.get("receipt") instanceof JsonObject receipt)) {
+      throw malformed("the answer carries no receipt");
+    }
+    String receiptJson = JsonWriter.compact(receipt);
+    try {
+      Receipt.parse(receiptJson, display + " receipt");
+    } catch (InputException e) {
+      throw malformed("the receipt is malformed: " + e.getMessage());
+    }
+    // The leaf is canonical JSON; the service returns its text as a string.
+    if (!(answer.get("auditEntry") instanceof JsonString leaf)) {
+      throw malformed("the answer carries no auditEntry");
+    }
+    byte[] entry = leaf.value().getBytes(StandardCharsets.UTF_8);
+    if (entry.length > InputLimits.MAX_LOG_LEAF_BYTES) {
+      throw malformed("auditEntry is larger than a log leaf");
+    }
+    return new ServiceReceipt(what, receiptJson, entry);
+  }
+
+  // ---- HTTP ----
+
+  private String projectPath(String rest) {
+    return "/v1/projects/" + ref.project() + "/" + rest;
+  }
+
+  private JsonObject call(String method, String path, @Nullable JsonObject body, boolean auth)
+      throws KeyException {
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(ClientLimits.REQUEST_TIMEOUT)
+            .header("Accept", "application/json");
+    if (body != null) {
+      rb.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(JsonWriter.compact(body)));
+    } else {
+      rb.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    if (auth) {
+      CiIdentity.Bearer b = bearer();
+      if (b != null) {
+        rb.header("Authorization", "Bearer " + b.token());
+      }
+    }
+    HttpResponse<InputStream> response;
+    byte[] bytes;
+    try {
+      response = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+      try (InputStream in = response.body()) {
+        bytes = in.readNBytes(ClientLimits.MAX_RESPONSE_BYTES + 1);
+      }
+    } catch (IOException e) {
+      throw new KeyException(
+          KeyException.Reason.UNAVAILABLE,
+          display + ": cannot reach " + base + ": " + ioReason(e),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new KeyException(KeyException.Reason.UNAVAILABLE, display + ": interrupted");
+    }
+    int status = response.statusCode();
+    if (status == 200 || status == 201 || status == 202) {
+      if (bytes.length > ClientLimits.MAX_RESPONSE_BYTES) {
+        throw malformed("the answer is larger than " + ClientLimits.MAX_RESPONSE_BYTES + " bytes");
+      }
+      return parseObject(new String(bytes, StandardCharsets.UTF_8));
+    }
+    throw errorOf(status, bytes);
+  }
+
+  private CiIdentity.@Nullable Bearer bearer() throws KeyException {
+    // Fetched on first use: `key public signet://…` needs no identity.
+    if (!bearerLoaded) {
+      bearer =
+          CiIdentity.find(
+              settings.env(),
+              settings.identityTokenFile(),
+              CiIdentity.audience(settings.env(), serviceUrl(ref)),
+              display);
+      bearerLoaded = true;
+    }
+    return bearer;
+  }
+
+  JsonObject parseObject(String text) throws KeyException {
+    try {
+      if (JsonReader.withDefaultLimits().parse(text, display) instanceof JsonObject o) {
+        return o;
+      }
+    } catch (InputException e) {
+      throw malformed("the answer is not JSON: " + e.getMessage());
+    }
+    throw malformed("the answer is not a JSON object");
+  }
+
+  /** The one-line error of a non-success answer; a 403 {@code denied} is a policy refusal. */
+  KeyException errorOf(int status, byte[] bytes) {
+    String code = null;
+    String message = null;
+    String requestId = null;
+    if (bytes.length <= ClientLimits.MAX_ERROR_BYTES) {
+      try {
+        if (JsonReader.withDefaultLimits().parse(new String(bytes, StandardCharsets.UTF_8), display)
+                instanceof JsonObject o
+            && o.get("error") instanceof JsonObject e) {
+          code = e.get("code") instanceof JsonString s ? s.value() : null;
+          message = e.get("message") instanceof JsonString s ? s.value() : null;
+          requestId = e.get("requestId") instanceof JsonString s ? s.value() : null;
+        }
+      } catch (InputException ignored) {
+        // not our error format (a proxy's HTML page): the status says enough
+      }
+    }
+    StringBuilder m = new StringBuilder(display).append(": HTTP ").append(status);
+    if (code != null) {
+      m.append(' ').append(clean(code));
+    }
+    if (message != null) {
+      m.append(": ").append(clean(message));
+    }
+    if (requestId != null) {
+      m.append(" (request id ").append(clean(requestId)).append(')');
+    }
+    String text = m.toString();
+    if (status == 403 && "denied".equals(code)) {
+      return new KeyException(KeyException.Reason.DENIED, text, new PolicyDeniedException(text));
+    }
+    KeyException.Reason reason =
+        switch (status) {
+          case 401, 403 -> KeyException.Reason.DENIED;
+          case 404 -> KeyException.Reason.NOT_FOUND;
+          case 400, 413, 415, 422 -> KeyException.Reason.NOT_ALLOWED;
+          default -> KeyException.Reason.UNAVAILABLE;
+        };
+    return new KeyException(reason, text);
+  }
+
+  private KeyException denied(String what) {
+    String text = display + ": " + what;
+    return new KeyException(KeyException.Reason.DENIED, text, new PolicyDeniedException(text));
+  }
+
+  /**
+   * Server text made fit for a one-line error: control characters out, bounded, and any token we
+   * hold blanked in case a server (or a proxy) echoes it.
+   */
+  private String clean(String s) {
+    String t = s;
+    CiIdentity.Bearer b = bearer;
+    if (b != null && !b.token().isEmpty()) {
+      t = t.replace(b.token(), "[token]");
+    }
+    t = t.replaceAll("\\p{Cntrl}+", " ").strip();
+    return t.length() > ClientLimits.MAX_MESSAGE_CHARS
+        ? t.substring(0, ClientLimits.MAX_MESSAGE_CHARS) + "…"
+        : t;
+  }
+
+  private String str(JsonObject o, String member) throws KeyException {
+    if (o.get(member) instanceof JsonString s) {
+      return s.value();
+    }
+    throw malformed("the answer has no \"" + member + "\"");
+  }
+
+  private KeyException malformed(String what) {
+    return new KeyException(KeyException.Reason.MALFORMED, display + ": " + what);
+  }
+
+  private static String quote(String s) {
+    return JsonWriter.quoteOneLine(s, 100);
+  }
+
+  private static String ioReason(IOException e) {
+    if (e instanceof javax.net.ssl.SSLException) {
+      return "TLS failed (is the server's CA in SIGNET_SERVER_CA?)";
+    }
+    if (e instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "timed out";
+    }
+    return e.getClass().getSimpleName();
+  }
+
+  private static String human(Duration d) {
+    return d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
+  }
+
+  @Override
+  public void close() {
+    http.close();
+  }
+}
