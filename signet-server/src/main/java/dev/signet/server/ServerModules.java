@@ -7,6 +7,6 @@ public final class ServerModules {
   private ServerModules() {}
 
   public static List<ServerModule> defaults() {
-    return List.of();
+    return List.of(new dev.signet.server.signing.SigningModule());
   }
 }

@@ -1,0 +1,518 @@
+package dev.signet.server.admin;
+
+import dev.signet.keys.Algorithm;
+import dev.signet.server.ServerException;
+import dev.signet.server.approval.ApprovalException;
+import dev.signet.server.approval.Approvals;
+import dev.signet.server.approval.SigningRequest;
+import dev.signet.server.audit.AuditEvent;
+import dev.signet.server.custody.Custody;
+import dev.signet.server.custody.CustodyException;
+import dev.signet.server.custody.CustodyKind;
+import dev.signet.server.custody.VersionRecord;
+import dev.signet.server.http.ApiException;
+import dev.signet.server.http.ApiRouting;
+import dev.signet.server.http.RequestContext;
+import dev.signet.server.http.Routes;
+import dev.signet.server.origin.IssuedProjectToken;
+import dev.signet.server.policy.Operation;
+import dev.signet.server.policy.PolicySnapshot;
+import dev.signet.server.signing.JsonBody;
+import dev.signet.server.signing.SigningLimits;
+import dev.signet.server.signing.SigningService;
+import dev.signet.server.signing.SigningService.Caller;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The admin and approver routes: keys, project tokens, principals, policy reload (role {@code
+ * admin}), and signing requests (the requester polls; role holders approve or deny).
+ */
+public final class AdminRoutes {
+  private static final String NAME = "[a-z0-9][a-z0-9._-]{0,62}";
+
+  /** Signs a request whose approval just completed, and returns the signing response. */
+  @FunctionalInterface
+  public interface SignApproved {
+    Map<String, Object> sign(
+        RequestContext rc, SigningRequest request, AuditEvent.@Nullable Caller caller)
+        throws ApiException;
+  }
+
+  private final SigningService service;
+  private final SignApproved signApproved;
+
+  public AdminRoutes(SigningService service, SignApproved signApproved) {
+    this.service = service;
+    this.signApproved = signApproved;
+  }
+
+  public void install(Routes routes) {
+    routes.post("/v1/admin/projects/{project}/keys", this::createKey);
+    routes.post("/v1/admin/projects/{project}/keys/{key}/rotate", this::rotateKey);
+    routes.post(
+        "/v1/admin/projects/{project}/keys/{key}/versions/{version}/retire", this::retireKey);
+    routes.post(
+        "/v1/admin/projects/{project}/keys/{key}/versions/{version}/revoke", this::revokeKey);
+    routes.post("/v1/admin/projects/{project}/tokens", this::issueToken);
+    routes.delete("/v1/admin/tokens/{id}", this::revokeToken);
+    routes.post("/v1/admin/principals", this::createPrincipal);
+    routes.post("/v1/admin/policy/reload", this::reloadPolicy);
+    routes.get("/v1/requests/{id}", this::getRequest);
+    routes.post("/v1/requests/{id}/approve", (rc, req, res) -> vote(true, rc, req, res));
+    routes.post("/v1/requests/{id}/deny", (rc, req, res) -> vote(false, rc, req, res));
+  }
+
+  // ---- keys ----------------------------------------------------------------------------------
+
+  private void createKey(RequestContext rc, ServerRequest req, ServerResponse res)
+      throws ApiException {
+    String project = req.path().pathParameters().get("project");
+    byte[] bytes = RequestContext.body(req, SigningLimits.MAX_ADMIN_BODY_BYTES);
+    Caller.Person admin = admin(rc, req, project);
+    JsonBody b = JsonBody.parse(bytes, Set.of("key", "algorithm", "backend"));
+    String key = b.string("key", 64);
+    String algName = b.string("algorithm", 16);
+    Algorithm alg =
+        Algorithm.fromJwa(algName)
+            .filter(Custody.ALGORITHMS::contains)
+            .orElseThrow(() ->
+                new ApiException(
+                    400,
+                    "bad_request",
+                    "algorithm must be one of EdDSA, ES256, ES384, ES512, PS256, PS512"));
+    String backend = Optional.ofNullable(b.optionalString("backend", 16)).orElse("software");
+    CustodyKind kind =
+        switch (backend) {
+          case "software" -> CustodyKind.SOFTWARE;
+          case "pkcs11" -> CustodyKind.HSM;
+          default ->
+              throw new ApiException(400, "bad_request", "backend must be software or pkcs11");
+        };
+    VersionRecord v;
+    try {
+      v = service.custody().create(project, key, alg, kind, admin.name());
+    } catch (CustodyException e) {
+      throw custodyError(e);
+    }
+    keyEvent(rc, admin, AuditEvent.Type.KEY_CREATED, v, Map.of());
+    ApiRouting.writeJson(res, 201, keyJson(v));
+  }
+
+  private void rotateKey(RequestContext rc, ServerRequest req, ServerResponse res)
+      throws ApiException {
+    String project = req.path().pathParameters().get("project");
+    Caller.Person admin = admin(rc, req, project);
+    VersionRecord v;
+    try {
+      v = service.custody().rotate(project, req.path().pathParameters().get("key"), admin.name());
+    } catch (CustodyException e) {
+      throw custodyError(e);
+    }
+    keyEvent(rc, admin, AuditEvent.Type.KEY_ROTATED, v, Map.of());
+    ApiRouting.writeJson(res, 200, keyJson(v));
+  }
+
+  private void retireKey(RequestContext rc, ServerRequest req, ServerResponse res)
+      throws ApiException {
+    String project = req.path().pathParameters().get("project");
+    Caller.Person admin = admin(rc, req, project);
+    VersionRecord v;
+    try {
+      v =
+          service
+              .custody()
+              .retire(project, req.path().pathParameters().get("key"), version(req), admin.name());
+    } catch (CustodyException e) {
+      throw custodyError(e);
+    }
+    keyEvent(rc, admin, AuditEvent.Type.KEY_RETIRED, v, Map.of());
+    ApiRouting.writeJson(res, 200, keyJson(v));
+  }
+
+  private void revokeKey(RequestContext rc, ServerRequest req, ServerResponse res)
+      throws ApiException {
+    String project = req.path().pathParameters().get("project");
+    byte[] bytes = RequestContext.body(req, SigningLimits.MAX_ADMIN_BODY_BYTES);
+    Caller.Person admin = admin(rc, req, project);
+    JsonBody b = JsonBody.parse(bytes, Set.of("effectiveAt"));
+    String at = b.optionalString("effectiveAt", 64);
+    Instant effective;
+    try {
+      effective = at == null ? service.clock().instant() : Instant.parse(at);
+    } catch (DateTimeParseException e) {
+      throw new ApiException(400, "bad_request", "effectiveAt must be an RFC 3339 UTC time");
+    }
+    VersionRecord v;
+    try {
+      v =
+          service
+              .custody()
+              .revoke(
+                  project,
+                  req.path().pathParameters().get("key"),
+                  version(req),
+                  effective,
+                  admin.name());
+    } catch (CustodyException e) {
+      throw custodyError(e);
+    }
+    keyEvent(
+        rc, admin, AuditEvent.Type.KEY_REVOKED, v, Map.of("effectiveAt", effective.toString()));
+    ApiRouting.writeJson(res, 200, keyJson(v));
+  }
+
+  private static int version(ServerRequest req) throws ApiException {
+    String s = req.path().pathParameters().get("version");
+    if (!s.matches("[1-9][0-9]{0,5}")) {
+      throw new ApiException(400, "bad_request", "version must be a positive number");
+    }
+    return Integer.parseInt(s);
+  }
+
+  private void keyEvent(
+      RequestContext rc,
+      Caller.Person admin,
+      AuditEvent.Type type,
+      VersionRecord v,
+      Map<String, String> details) {
+    SigningService.EventBuilder e =
+        service
+            .event(type, rc, v.project())
+            .caller(service.auditCaller(admin))
+            .key(SigningService.auditKey(v));
+    details.forEach(e::detail);
+    appendAfterTheFact(e.build());
+  }
+
+  /**
+   * For admin changes already made: the change stands even if the log is down at this moment (the
+   * custody store keeps its own event history), but the caller hears that it was not logged.
+   */
+  private void appendAfterTheFact(AuditEvent e) {
+    try {
+      service.append(e);
+    } catch (ApiException failed) {
+      // Reported by the audit log; the custody and token stores keep their own history.
+    }
+  }
+
+  private static Map<String, Object> keyJson(VersionRecord v) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("project", v.project());
+    m.put("key", v.name());
+    m.put("version", v.version());
+    m.put("kid", v.keyId());
+    m.put("algorithm", v.algorithm().jwa());
+    m.put("backend", v.kind() == CustodyKind.HSM ? "pkcs11" : "software");
+    m.put("state", v.state().name().toLowerCase(Locale.ROOT));
+    m.put("spkiSha256", SigningService.sha256Hex(v.spki()));
+    Instant revoked = v.revokedAt();
+    if (revoked != null) {
+      m.put("revokedEffectiveAt", revoked.toString());
+    }
+    return m;
+  }
+
+  // ---- project tokens and principals ---------------------------------------------------------
+
+  private void issueToken(RequestContext rc, ServerRequest req, ServerResponse res)
+      throws ApiException {
+    String project = req.path().pathParameters().get("project");
+    byte[] bytes = RequestContext.body(req, SigningLimits.MAX_ADMIN_BODY_BYTES);
+    Caller.Person admin = admin(rc, req, project);
+    if (!project.matches(NAME)) {
+      throw new ApiException(400, "bad_request", "project must be a-z 0-9 . _ -, at most 63");
+    }
+    JsonBody b = JsonBody.parse(bytes, Set.of("operations", "expiresIn"));
+    Set<String> ops = new LinkedHashSet<>();
+    for (String op : b.strings("operations", 8, 32)) {
+      if (Operation.of(op).isEmpty()) {
+        throw new ApiException(
+            400, "bad_request", "operations: pipeline, digest, image or attestation, not " + op);
+      }
+      ops.add(op);
+    }
+    if (ops.isEmpty()) {
+      throw new ApiException(400, "bad_request", "operations is required");
+    }
+    String in = Optional.ofNullable(b.optionalString("expiresIn", 32)).orElse("P30D");
+    Duration lifetime;
+    try {
+      lifetime = Duration.parse(in);
+    } catch (DateTimeParseException e) {
+      throw new ApiException(400, "bad_request", "expiresIn must be an ISO-8601 duration (P30D)");
+    }
+    if (!lifetime.isPositive()
+        || lifetime.compareTo(Duration.ofDays(SigningLimits.MAX_TOKEN_LIFETIME_DAYS)) > 0) {
+      throw new ApiException(
+          400,
+          "bad_request",
+          "expiresIn must be positive and at most "
+              + SigningLimits.MAX_TOKEN_LIFETIME_DAYS
+              + " days");
+    }
+    IssuedProjectToken t = service.projectTokens().issue(project, ops, lifetime);
+    appendAfterTheFact(
+        service
+            .event(AuditEvent.Type.TOKEN_ISSUED, rc, project)
+            .caller(service.auditCaller(admin))
+            .detail("tokenId", t.stored().id())
+            .detail("operations", String.join(",", ops))
+            .detail("expiresAt", t.stored().expiresAt().toString())
+            .build());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", t.stored().id());
+    m.put("project", project);
+    m.put("operations", List.copyOf(ops));
+    m.put("expiresAt", t.stored().expiresAt().toString());
+    m.put("token", t.token());
+    ApiRouting.writeJson(res, 201, m);
+  }
+
+  private void revokeToken(RequestContext rc, ServerRequest req, ServerResponse res)
+      throws ApiException {
+    String id = req.path().pathParameters().get("id");
+    Caller.Person admin = admin(rc, req, null);
+    if (!id.matches("[0-9a-f]{1,64}") || !service.projectTokens().revoke(id)) {
+      throw new ApiException(404, "not_found", "no project token " + JsonBodyClip.clip(id));
+    }
+    appendAfterTheFact(
+        service
+            .event(AuditEvent.Type.TOKEN_REVOKED, rc, null)
+            .caller(service.auditCaller(admin))
+            .detail("tokenId", id)
+            .build());
+    ApiRouting.writeJson(res, 200, Map.of("id", id, "revoked", true));
+  }
+
+  private void createPrincipal(RequestContext rc, ServerRequest req, ServerResponse res)
+      throws ApiException {
+    byte[] bytes = RequestContext.body(req, SigningLimits.MAX_ADMIN_BODY_BYTES);
+    Caller.Person admin = admin(rc, req, null);
+    JsonBody b = JsonBody.parse(bytes, Set.of("name", "roles"));
+    String name = b.string("name", SigningLimits.MAX_PRINCIPAL_CHARS);
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._@-]*")) {
+      throw new ApiException(400, "bad_request", "name must be A-Z a-z 0-9 . _ @ -");
+    }
+    Set<String> roles = new LinkedHashSet<>();
+    for (String r :
+        b.strings("roles", SigningLimits.MAX_ROLES, SigningLimits.MAX_PRINCIPAL_CHARS)) {
+      if (!r.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        throw new ApiException(400, "bad_request", "roles must be A-Z a-z 0-9 . _ -");
+      }
+      roles.add(r);
+    }
+    String token = service.createPrincipal(name, roles);
+    appendAfterTheFact(
+        service
+            .event(AuditEvent.Type.PRINCIPAL_CREATED, rc, null)
+            .caller(service.auditCaller(admin))
+            .detail("principal", service.personal().protect("principal", name))
+            .detail("roles", String.join(",", roles))
+            .build());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", name);
+    m.put("roles", List.copyOf(roles));
+    m.put("token", token);
+    ApiRouting.writeJson(res, 201, m);
+  }
+
+  // ---- policy --------------------------------------------------------------------------------
+
+  private void reloadPolicy(RequestContext rc, ServerRequest req, ServerResponse res)
+      throws ApiException {
+    Caller.Person admin = admin(rc, req, null);
+    String before = service.policies().snapshot().version().value();
+    PolicySnapshot now;
+    try {
+      now = service.reloadPolicies();
+    } catch (ServerException e) {
+      throw new ApiException(
+          400, "invalid_policy", "the policy stays at " + before + ": " + e.getMessage());
+    }
+    String after = now.version().value();
+    if (!after.equals(before)) {
+      appendAfterTheFact(
+          service
+              .event(AuditEvent.Type.POLICY_CHANGED, rc, null)
+              .caller(service.auditCaller(admin))
+              .detail("version", after)
+              .detail("previous", before)
+              .build());
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("version", after);
+    m.put("previous", before);
+    m.put("changed", !after.equals(before));
+    m.put("projects", List.copyOf(now.policies().projects().keySet()));
+    ApiRouting.writeJson(res, 200, m);
+  }
+
+  // ---- signing requests ----------------------------------------------------------------------
+
+  private void getRequest(RequestContext rc, ServerRequest req, ServerResponse res)
+      throws ApiException {
+    String id = req.path().pathParameters().get("id");
+    Caller caller = service.authenticate(rc, req, null);
+    SigningRequest r = visible(id, caller);
+    JsonNode result = service.stores().pending().result(id).map(JsonBody::tree).orElse(null);
+    ApiRouting.writeJson(res, 200, requestJson(r, result));
+  }
+
+  /** The request if the caller may see it: its requester or a holder of its role; else 404. */
+  private SigningRequest visible(String id, Caller caller) throws ApiException {
+    Optional<SigningRequest> found =
+        id.length() <= 64 ? service.approvals().find(id) : Optional.empty();
+    if (found.isPresent()) {
+      SigningRequest r = found.get();
+      boolean allowed =
+          switch (caller) {
+            case Caller.Person p ->
+                p.roles().contains(r.approval().role())
+                    || p.roles().contains(SigningService.ADMIN_ROLE);
+            case Caller.Ci ci ->
+                dev.signet.server.approval.Identity.of(ci.origin()).stream()
+                    .anyMatch(r.requester()::contains);
+          };
+      if (allowed) {
+        return r;
+      }
+    }
+    throw new ApiException(404, "not_found", "no signing request " + JsonBodyClip.clip(id));
+  }
+
+  private void vote(boolean approve, RequestContext rc, ServerRequest req, ServerResponse res)
+      throws ApiException {
+    String id = req.path().pathParameters().get("id");
+    byte[] bytes = RequestContext.body(req, SigningLimits.MAX_ADMIN_BODY_BYTES);
+    Caller caller = service.authenticate(rc, req, null);
+    JsonBody b = JsonBody.parse(bytes, Set.of("comment"));
+    String comment =
+        Optional.ofNullable(b.optionalString("comment", SigningLimits.MAX_COMMENT_CHARS))
+            .orElse("");
+    Optional<SigningRequest> before =
+        id.length() <= 64 ? service.approvals().find(id) : Optional.empty();
+    String project = before.map(SigningRequest::project).orElse(null);
+    AuditEvent.Caller auditCaller = service.auditCaller(caller);
+    Approvals.Outcome o;
+    try {
+      o =
+          approve
+              ? service.approvals().approve(id, SigningService.identity(caller), comment)
+              : service.approvals().deny(id, SigningService.identity(caller), comment);
+    } catch (ApprovalException e) {
+      String code = e.code().code();
+      int status =
+          switch (e.code()) {
+            case NOT_FOUND -> 404;
+            case SELF_APPROVAL, NOT_IN_ROLE -> 403;
+            case NOT_PENDING, EXPIRED, ALREADY_VOTED, CONFLICT -> 409;
+          };
+      if (status == 403) {
+        service.context().metrics().decision("deny", code);
+        service.append(
+            service
+                .event(AuditEvent.Type.DENIED, rc, project)
+                .caller(auditCaller)
+                .approvalRequest(id)
+                .detail("stage", "approval")
+                .detail("reason", code)
+                .detail("message", String.valueOf(e.getMessage()))
+                .build());
+      }
+      throw new ApiException(status, code, String.valueOf(e.getMessage()));
+    }
+    SigningRequest r = o.request();
+    service.append(
+        service
+            .event(
+                approve ? AuditEvent.Type.APPROVED : AuditEvent.Type.APPROVAL_DENIED,
+                rc,
+                r.project())
+            .caller(auditCaller)
+            .approvalRequest(r.id())
+            .detail("status", r.status().name().toLowerCase(Locale.ROOT))
+            .detail("approvals", Long.toString(r.approvals()))
+            .detail("quorum", Integer.toString(r.approval().quorum()))
+            .build());
+    if (o.grant() != null) {
+      service.append(
+          service
+              .event(AuditEvent.Type.GRANT_ISSUED, rc, r.project())
+              .caller(auditCaller)
+              .approvalRequest(r.id())
+              .grant(o.grant().id())
+              .detail("expiresAt", o.grant().expiresAt().toString())
+              .detail("maxSignatures", Integer.toString(o.grant().maxSignatures()))
+              .build());
+    }
+    JsonNode result = null;
+    if (r.status() == SigningRequest.Status.APPROVED) {
+      Map<String, Object> signed = signApproved.sign(rc, r, auditCaller);
+      result = JsonBody.toTree(signed);
+    }
+    ApiRouting.writeJson(res, 200, requestJson(r, result));
+  }
+
+  /** A signing request as the API shows it to its requester and approvers. */
+  public static Map<String, Object> requestJson(SigningRequest r, @Nullable JsonNode result) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("id", r.id());
+    m.put("project", r.project());
+    m.put("rule", r.rule().rule());
+    m.put("operation", r.operation().id());
+    m.put("key", r.key());
+    m.put("subjectDigest", r.subjectDigest());
+    m.put("status", r.status().name().toLowerCase(Locale.ROOT));
+    m.put("created", r.created().toString());
+    m.put("expiresAt", r.expires().toString());
+    m.put("role", r.approval().role());
+    m.put("quorum", r.approval().quorum());
+    m.put("approvals", r.approvals());
+    m.put("policyVersion", r.policyVersion().value());
+    if (result != null) {
+      m.put("result", result);
+    }
+    return m;
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private Caller.Person admin(RequestContext rc, ServerRequest req, @Nullable String project)
+      throws ApiException {
+    return service.authenticatePerson(rc, req, project, SigningService.ADMIN_ROLE);
+  }
+
+  private static ApiException custodyError(CustodyException e) {
+    String m =
+        e.getMessage() == null ? "custody error" : e.getMessage().replaceAll("\\s*\\R\\s*", " ");
+    return switch (e.reason()) {
+      case INVALID -> new ApiException(400, "bad_request", m);
+      case UNKNOWN_KEY -> new ApiException(404, "not_found", m);
+      case EXISTS, CONFLICT, NOT_ALLOWED, RETIRED, REVOKED -> new ApiException(409, "conflict", m);
+      case LIMIT -> new ApiException(409, "limit", m);
+      case UNSEAL_FAILED, UNAVAILABLE ->
+          new ApiException(503, "key_unavailable", "the key backend cannot be used now");
+    };
+  }
+
+  private static final class JsonBodyClip {
+    static String clip(String s) {
+      String one = s.replaceAll("[^A-Za-z0-9._-]", "?");
+      return one.length() > 64 ? one.substring(0, 64) + "…" : one;
+    }
+  }
+}

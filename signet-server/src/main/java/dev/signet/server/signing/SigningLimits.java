@@ -1,0 +1,39 @@
+package dev.signet.server.signing;
+
+/** The signing API's limits on untrusted input, in one place. */
+public final class SigningLimits {
+  private SigningLimits() {}
+
+  /** Issuers in the configuration. */
+  public static final int MAX_ISSUERS = 64;
+
+  /** Any one value in the {@code issuers} section. */
+  public static final int MAX_CONFIG_VALUE_CHARS = 2048;
+
+  /** A request body of a signing route (a pipeline or an attestation payload, base64). */
+  public static final long MAX_SIGN_BODY_BYTES = 1024 * 1024;
+
+  /** A message to sign (EdDSA and other non-prehashed signatures). */
+  public static final int MAX_MESSAGE_BYTES = 64 * 1024;
+
+  /** An admin request body. */
+  public static final long MAX_ADMIN_BODY_BYTES = 16 * 1024;
+
+  /** The optional caller-supplied label of what is signed. */
+  public static final int MAX_NAME_CHARS = 256;
+
+  /** An Authorization header. */
+  public static final int MAX_AUTHORIZATION_CHARS = 16 * 1024;
+
+  /** Principal names and role names. */
+  public static final int MAX_PRINCIPAL_CHARS = 64;
+
+  /** Roles of one principal. */
+  public static final int MAX_ROLES = 32;
+
+  /** The longest project token lifetime an admin may ask for. */
+  public static final int MAX_TOKEN_LIFETIME_DAYS = 366;
+
+  /** Votes' comments. */
+  public static final int MAX_COMMENT_CHARS = 1024;
+}

@@ -1,0 +1,35 @@
+package dev.signet.server.signing;
+
+import dev.signet.server.ServerContext;
+import dev.signet.server.ServerException;
+import dev.signet.server.ServerModule;
+import dev.signet.server.admin.AdminRoutes;
+import dev.signet.server.http.Routes;
+import java.time.Clock;
+
+/**
+ * The service API: the CI-facing signing and public-key routes, and the admin and approver routes
+ * of {@link AdminRoutes}, over one {@link SigningService}.
+ */
+public final class SigningModule implements ServerModule {
+  private final Clock clock;
+
+  public SigningModule() {
+    this(Clock.systemUTC());
+  }
+
+  /** With another clock, for tests of expiry. */
+  public SigningModule(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public void install(ServerContext context, Routes routes) throws ServerException {
+    // The one seam for storage: ApiStores.jdbc(context.database()) once the JDBC stores land.
+    ApiStores stores = ApiStores.inMemory(clock);
+    SigningService service = SigningService.create(context, stores, clock);
+    SigningRoutes signing = new SigningRoutes(service);
+    signing.install(routes);
+    new AdminRoutes(service, signing::signApproved).install(routes);
+  }
+}
