@@ -37,8 +37,11 @@ final class CiIdentity {
   static final String GITHUB_TOKEN = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
   static final String BUILDKITE_TOKEN = "BUILDKITE_AGENT_ACCESS_TOKEN";
 
-  /** A bearer credential and where it came from (safe to print). */
-  record Bearer(String token, String source) {
+  /**
+   * A bearer credential and where it came from (safe to print). A renewable one (GitHub, Buildkite)
+   * is fetched again for every request: issuers may accept each token once (jti).
+   */
+  record Bearer(String token, String source, boolean renewable) {
     @Override
     public String toString() {
       return "Bearer[" + source + "]";
@@ -56,21 +59,21 @@ final class CiIdentity {
       Map<String, String> env, @Nullable Path identityTokenFile, String audience, String service)
       throws KeyException {
     if (identityTokenFile != null) {
-      return new Bearer(fromFile(identityTokenFile, service), "--identity-token");
+      return new Bearer(fromFile(identityTokenFile, service), "--identity-token", false);
     }
     if (ServiceTls.nonEmpty(env.get(GITHUB_URL)) != null
         && ServiceTls.nonEmpty(env.get(GITHUB_TOKEN)) != null) {
-      return new Bearer(github(env, audience, service), "GitHub Actions OIDC");
+      return new Bearer(github(env, audience, service), "GitHub Actions OIDC", true);
     }
     if (ServiceTls.nonEmpty(env.get(BUILDKITE_TOKEN)) != null) {
       Path agent = onPath(env, "buildkite-agent");
       if (agent != null) {
-        return new Bearer(buildkite(agent, env, audience, service), "buildkite-agent OIDC");
+        return new Bearer(buildkite(agent, env, audience, service), "buildkite-agent OIDC", true);
       }
     }
     String project = ServiceTls.nonEmpty(env.get(PROJECT_TOKEN));
     if (project != null) {
-      return new Bearer(checked(project.strip(), PROJECT_TOKEN, service), PROJECT_TOKEN);
+      return new Bearer(checked(project.strip(), PROJECT_TOKEN, service), PROJECT_TOKEN, false);
     }
     if (ServiceTls.hasClientCertificate(env)) {
       return null;

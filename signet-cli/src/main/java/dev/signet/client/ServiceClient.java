@@ -38,6 +38,10 @@ import org.jspecify.annotations.Nullable;
 public final class ServiceClient implements AutoCloseable {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
+  /** What a token looks like (a JWT, a project or admin token): never shown, whoever echoes it. */
+  private static final Pattern TOKENS =
+      Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*|sg[pa]_[A-Za-z0-9_-]+");
+
   /**
    * How to reach and authenticate to the service.
    *
@@ -74,8 +78,8 @@ public final class ServiceClient implements AutoCloseable {
   private final URI base;
   private final Settings settings;
   private final HttpClient http;
-  private CiIdentity.@Nullable Bearer bearer;
-  private boolean bearerLoaded;
+  private volatile CiIdentity.@Nullable Bearer bearer;
+  private volatile boolean bearerLoaded;
 
   private ServiceClient(KeyRef.Service ref, Settings settings, HttpClient http) {
     this.ref = ref;
@@ -375,9 +379,10 @@ public final class ServiceClient implements AutoCloseable {
     throw errorOf(status, bytes);
   }
 
-  private CiIdentity.@Nullable Bearer bearer() throws KeyException {
-    // Fetched on first use: `key public signet://…` needs no identity.
-    if (!bearerLoaded) {
+  private synchronized CiIdentity.@Nullable Bearer bearer() throws KeyException {
+    // Fetched on first use: `key public signet://…` needs no identity. A CI token is fetched for
+    // every request, since issuers may accept each one once.
+    if (!bearerLoaded || (bearer != null && bearer.renewable())) {
       bearer =
           CiIdentity.find(
               settings.env(),
@@ -457,6 +462,7 @@ public final class ServiceClient implements AutoCloseable {
     if (b != null && !b.token().isEmpty()) {
       t = t.replace(b.token(), "[token]");
     }
+    t = TOKENS.matcher(t).replaceAll("[token]");
     t = t.replaceAll("\\p{Cntrl}+", " ").strip();
     return t.length() > ClientLimits.MAX_MESSAGE_CHARS
         ? t.substring(0, ClientLimits.MAX_MESSAGE_CHARS) + "…"
