@@ -1,0 +1,593 @@
+package dev.signet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.signet.json.JsonObject;
+import dev.signet.json.JsonReader;
+import dev.signet.json.JsonString;
+import dev.signet.server.ServerContext;
+import dev.signet.server.SignetServer;
+import dev.signet.server.origin.testing.TestOidcIssuer;
+import dev.signet.server.signing.SigningModule;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code signet://} keys end to end: a real Signet server on 127.0.0.1 (HTTPS with its generated
+ * certificate, the signing module, a policy, a custody key made through the admin API with the
+ * printed admin token), a real OIDC issuer, and the CLI in-process finding its identity the ways CI
+ * hands it over: {@code --identity-token}, GitHub's token endpoint (a real HTTP server answering as
+ * GitHub does) and a {@code buildkite-agent} on PATH.
+ */
+@dev.signet.SuppressForbidden(reason = "com.sun.net.httpserver: a real fake GitHub token endpoint")
+class ServiceCliTest {
+  static final String PROJECT = "payments";
+  static final String REPO = "git@github.com:acme/payments.git";
+
+  @TempDir static Path tmp;
+  static TestOidcIssuer issuer;
+  static SignetServer server;
+  static final AtomicReference<ServerContext> context = new AtomicReference<>();
+  static String audience;
+  static String ref;
+  static String adminToken;
+
+  @BeforeAll
+  static void start() throws Exception {
+    issuer = TestOidcIssuer.start();
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    audience = "https://127.0.0.1:" + port;
+    ref = "signet://127.0.0.1:" + port + "/" + PROJECT + "/release";
+    Path config = tmp.resolve("signet.yaml");
+    Files.writeString(
+        config,
+        """
+        issuers:
+          ci:
+            issuer: %s
+            audience: %s
+            allowInsecureLoopback: true
+        projects:
+          payments:
+            keys: [release]
+            operations: [pipeline, digest, attestation]
+            rules:
+              - name: github-main
+                oidc:
+                  issuer: ci
+                  claims:
+                    repository_id: "456789"
+                    ref: refs/heads/main
+              - name: buildkite-main
+                oidc:
+                  issuer: ci
+                  claims:
+                    organization_slug: acme
+                    build_branch: main
+        """
+            .formatted(issuer.issuer(), audience));
+    StringWriter printed = new StringWriter();
+    server =
+        SignetServer.start(
+            new SignetServer.Options(
+                config,
+                tmp.resolve("data"),
+                "127.0.0.1:" + port,
+                null,
+                false,
+                Map.of(),
+                new PrintWriter(printed, true),
+                false,
+                List.of(new SigningModule(), (ctx, routes) -> context.set(ctx))));
+    Matcher m =
+        Pattern.compile("admin token \\(shown once; store it now\\): (\\S+)")
+            .matcher(printed.toString());
+    assertThat(m.find()).as("the admin token is printed").isTrue();
+    adminToken = m.group(1);
+    HttpResponse<String> created =
+        http(
+            "POST",
+            "/v1/admin/projects/" + PROJECT + "/keys",
+            "{\"key\":\"release\",\"algorithm\":\"ES256\"}",
+            adminToken);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+  }
+
+  @AfterAll
+  static void stop() {
+    KeyRefs.env = System::getenv;
+    if (server != null) {
+      server.close();
+    }
+    if (issuer != null) {
+      issuer.close();
+    }
+  }
+
+  @AfterEach
+  void resetEnv() {
+    KeyRefs.env = System::getenv;
+  }
+
+  // ---- --identity-token ----
+
+  @Test
+  void artifactSignedThroughTheServiceVerifiesWithTheProjectKeysAndItsReceipt() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "artifact");
+    Path file = Files.writeString(dir.resolve("app.tar"), "release bytes\n");
+    String token = githubToken("refs/heads/main");
+    Path tokenFile = Files.writeString(dir.resolve("token"), "\n" + token + "\n");
+    useEnv(Map.of());
+    Path bundle = dir.resolve("app.sigstore.json");
+
+    Cli sign =
+        Cli.run(
+            "artifact",
+            "sign",
+            "--key",
+            ref,
+            "--identity-token",
+            tokenFile.toString(),
+            "--bundle",
+            bundle.toString(),
+            file.toString());
+    assertThat(sign.exitCode()).as(sign.err()).isZero();
+    assertThat(sign.out() + sign.err()).doesNotContain(token);
+
+    // the project's public keys, two ways: `key public signet://…` and the JWKS URL
+    Path pub = dir.resolve("pub.json");
+    Cli pubKey = Cli.run("key", "public", ref, "--output", pub.toString());
+    assertThat(pubKey.exitCode()).as(pubKey.err()).isZero();
+    Path jwks =
+        Files.writeString(dir.resolve("jwks.json"), get("/v1/projects/" + PROJECT + "/jwks.json"));
+    for (Path keys : List.of(pub, jwks)) {
+      Cli verify =
+          Cli.run(
+              "artifact",
+              "verify",
+              "--key",
+              keys.toString(),
+              "--bundle",
+              bundle.toString(),
+              file.toString());
+      assertThat(verify.exitCode()).as(verify.err()).isZero();
+    }
+
+    // the receipt and audit entry beside the bundle prove the signing was logged
+    Path receipt = dir.resolve("app.sigstore.json.receipt.json");
+    Path entry = dir.resolve("app.sigstore.json.audit-entry.json");
+    assertThat(receipt).exists();
+    assertThat(entry).exists();
+    assertThat(Files.readString(entry)).contains(PROJECT);
+    assertAuditVerifies(receipt, entry, dir);
+  }
+
+  @Test
+  void receiptOptionNamesTheReceiptFile() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "receipt");
+    Path file = Files.writeString(dir.resolve("a.bin"), "a");
+    Path tokenFile = Files.writeString(dir.resolve("token"), githubToken("refs/heads/main"));
+    useEnv(Map.of());
+    Path receipt = dir.resolve("out.receipt.json");
+    Cli sign =
+        Cli.run(
+            "artifact",
+            "sign",
+            "--key",
+            ref,
+            "--identity-token",
+            tokenFile.toString(),
+            "--output-signature",
+            dir.resolve("a.sig").toString(),
+            "--receipt",
+            receipt.toString(),
+            file.toString());
+    assertThat(sign.exitCode()).as(sign.err()).isZero();
+    assertAuditVerifies(receipt, dir.resolve("out.audit-entry.json"), dir);
+  }
+
+  // ---- GitHub Actions ----
+
+  @Test
+  void pipelineSignedServerSideWithAGithubTokenHasJobsThatVerify() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "pipeline");
+    Path pipeline =
+        Files.writeString(
+            dir.resolve("pipeline.yml"),
+            """
+            steps:
+              - label: build
+                key: build
+                command: make build
+              - group: tests
+                steps:
+                  - command: make test
+            """);
+    AtomicInteger calls = new AtomicInteger();
+    AtomicReference<String> seenAudience = new AtomicReference<>();
+    HttpServer github = githubEndpoint(calls, seenAudience, "refs/heads/main");
+    try {
+      useEnv(githubEnv(github));
+      Path signed = dir.resolve("signed.yml");
+      Cli sign =
+          Cli.run(
+              "pipeline",
+              "sign",
+              "--signing-key",
+              ref,
+              "--repo",
+              REPO,
+              "--output",
+              signed.toString(),
+              pipeline.toString());
+      assertThat(sign.exitCode()).as(sign.err()).isZero();
+      assertThat(calls.get()).isEqualTo(1);
+      assertThat(seenAudience.get()).isEqualTo(audience);
+      assertThat(sign.err()).doesNotContain("gh-request-secret");
+
+      Path pub = dir.resolve("pub.json");
+      assertThat(Cli.run("key", "public", ref, "--output", pub.toString()).exitCode()).isZero();
+      Cli verify =
+          Cli.run(
+              "pipeline",
+              "verify",
+              "--verification-key",
+              pub.toString(),
+              "--repo",
+              REPO,
+              signed.toString());
+      assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+      assertThat(verify.out()).contains("2 verified, 0 unsigned, 0 invalid");
+      assertAuditVerifies(
+          dir.resolve("signed.yml.receipt.json"), dir.resolve("signed.yml.audit-entry.json"), dir);
+
+      // JSON output is exactly what the service returned; YAML is what a local sign writes
+      Cli json =
+          Cli.run(
+              "pipeline",
+              "sign",
+              "--signing-key",
+              ref,
+              "--repo",
+              REPO,
+              "--format",
+              "json",
+              "--receipt",
+              dir.resolve("json.receipt.json").toString(),
+              pipeline.toString());
+      assertThat(json.exitCode()).as(json.err()).isZero();
+      assertThat(json.out()).startsWith("{\"steps\":[");
+      assertThat(calls.get()).as("a fresh token per request").isEqualTo(2);
+    } finally {
+      github.stop(0);
+    }
+  }
+
+  @Test
+  void severalFilesEachGetTheirReceiptWithFreshGithubTokens() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "several");
+    List<String> args = new ArrayList<>(List.of("artifact", "sign", "--key", ref));
+    for (int i = 0; i < 3; i++) {
+      args.add(Files.writeString(dir.resolve("f" + i), "file " + i).toString());
+    }
+    AtomicInteger calls = new AtomicInteger();
+    HttpServer github = githubEndpoint(calls, new AtomicReference<>(), "refs/heads/main");
+    try {
+      useEnv(githubEnv(github));
+      Cli sign = Cli.run(args.toArray(String[]::new));
+      assertThat(sign.exitCode()).as(sign.err()).isZero();
+      assertThat(calls.get()).isEqualTo(3);
+      for (int i = 0; i < 3; i++) {
+        assertThat(dir.resolve("f" + i + ".sigstore.json")).exists();
+        assertAuditVerifies(
+            dir.resolve("f" + i + ".receipt.json"),
+            dir.resolve("f" + i + ".audit-entry.json"),
+            dir);
+        assertThat(Files.readString(dir.resolve("f" + i + ".audit-entry.json"))).contains("f" + i);
+      }
+    } finally {
+      github.stop(0);
+    }
+  }
+
+  // ---- Buildkite ----
+
+  @Test
+  void attestationSignedWithATokenFromBuildkiteAgentVerifies() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "buildkite");
+    Path subject = Files.writeString(dir.resolve("app.tar"), "app");
+    String token = issuer.mintEs256(issuer.buildkiteClaims(audience, "acme", Instant.now()));
+    Path tokenFile = Files.writeString(dir.resolve("bk-token"), token + "\n");
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Path agent = bin.resolve("buildkite-agent");
+    // As the agent: `oidc request-token --audience AUD` prints the token; anything else fails.
+    Files.writeString(
+        agent,
+        "#!/bin/sh\n"
+            + "[ \"$1 $2 $3 $4\" = \"oidc request-token --audience "
+            + audience
+            + "\" ] || exit 7\n"
+            + "[ -n \"$BUILDKITE_AGENT_ACCESS_TOKEN\" ] || exit 8\n"
+            + "cat '"
+            + tokenFile
+            + "'\n");
+    Files.setPosixFilePermissions(agent, PosixFilePermissions.fromString("rwx------"));
+    useEnv(
+        Map.of("BUILDKITE_AGENT_ACCESS_TOKEN", "bk-agent-secret", "PATH", bin + ":/usr/bin:/bin"));
+    Path envelope = dir.resolve("app.intoto.json");
+    Cli attest =
+        Cli.run(
+            "attest",
+            "--subject",
+            subject.toString(),
+            "--key",
+            ref,
+            "--output",
+            envelope.toString(),
+            "--predicate-type",
+            "https://example.com/test/v1");
+    assertThat(attest.exitCode()).as(attest.err()).isZero();
+    assertThat(attest.err()).doesNotContain(token);
+
+    Path pub = dir.resolve("pub.json");
+    assertThat(Cli.run("key", "public", ref, "--output", pub.toString()).exitCode()).isZero();
+    Cli verify =
+        Cli.run(
+            "attest",
+            "verify",
+            envelope.toString(),
+            "--key",
+            pub.toString(),
+            "--subject",
+            subject.toString(),
+            "--predicate-type",
+            "https://example.com/test/v1");
+    assertThat(verify.exitCode()).as(verify.out() + verify.err()).isZero();
+    assertAuditVerifies(
+        dir.resolve("app.intoto.json.receipt.json"),
+        dir.resolve("app.intoto.json.audit-entry.json"),
+        dir);
+  }
+
+  // ---- refusals ----
+
+  @Test
+  void aDeniedRequestExitsOneNamingTheFailingCondition() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "denied");
+    Path file = Files.writeString(dir.resolve("x"), "x");
+    String token = githubToken("refs/heads/feature");
+    Path tokenFile = Files.writeString(dir.resolve("token"), token);
+    useEnv(Map.of());
+    Cli sign =
+        Cli.run(
+            "artifact",
+            "sign",
+            "--key",
+            ref,
+            "--identity-token",
+            tokenFile.toString(),
+            "--output-signature",
+            dir.resolve("x.sig").toString(),
+            file.toString());
+    assertThat(sign.exitCode()).as(sign.err()).isEqualTo(ExitCode.REFUSED);
+    assertThat(sign.errLines()).hasSize(1);
+    assertThat(sign.err()).contains(ref).contains("HTTP 403 denied").contains("ref");
+    assertThat(sign.err()).doesNotContain(token);
+    assertThat(dir.resolve("x.sig")).doesNotExist();
+  }
+
+  @Test
+  void aBadTokenExitsThreeWithoutEchoingIt() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "badtoken");
+    Path file = Files.writeString(dir.resolve("x"), "x");
+    // a token of another issuer's key: well-formed, signed, not trusted
+    Map<String, Object> claims = issuer.githubClaims(audience, Instant.now());
+    var other =
+        new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+            .keyID(issuer.ecKey().getKeyID())
+            .generate();
+    String forged =
+        TestOidcIssuer.sign(
+            claims,
+            com.nimbusds.jose.JWSAlgorithm.ES256,
+            issuer.ecKey().getKeyID(),
+            TestOidcIssuer.signer(other));
+    Path tokenFile = Files.writeString(dir.resolve("token"), forged);
+    useEnv(Map.of());
+    Cli sign =
+        Cli.run(
+            "artifact",
+            "sign",
+            "--key",
+            ref,
+            "--identity-token",
+            tokenFile.toString(),
+            "--output-signature",
+            dir.resolve("x.sig").toString(),
+            file.toString());
+    assertThat(sign.exitCode()).as(sign.err()).isEqualTo(ExitCode.KEY);
+    assertThat(sign.errLines()).hasSize(1);
+    assertThat(sign.err()).contains(ref).contains("HTTP 401");
+    assertThat(sign.err()).doesNotContain(forged).doesNotContain(forged.substring(0, 40));
+  }
+
+  @Test
+  void noIdentityAtAllIsAKeyError() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "noid");
+    Path file = Files.writeString(dir.resolve("x"), "x");
+    useEnv(Map.of());
+    Cli sign = Cli.run("artifact", "sign", "--key", ref, file.toString());
+    assertThat(sign.exitCode()).isEqualTo(ExitCode.KEY);
+    assertThat(sign.err()).contains("no identity").contains("--identity-token");
+  }
+
+  @Test
+  void anUntrustedServerCertificateIsRefused() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "tls");
+    KeyRefs.env = Map::of; // no SIGNET_SERVER_CA: the self-signed certificate is not trusted
+    Cli pub = Cli.run("key", "public", ref, "--output", dir.resolve("p.json").toString());
+    assertThat(pub.exitCode()).isEqualTo(ExitCode.KEY);
+    assertThat(pub.err()).contains("TLS");
+  }
+
+  // ---- helpers ----
+
+  private static void assertAuditVerifies(Path receipt, Path entry, Path dir) throws Exception {
+    String receiptJson = Files.readString(receipt);
+    JsonObject r = (JsonObject) JsonReader.withDefaultLimits().parse(receiptJson, "receipt");
+    Path checkpoint =
+        Files.writeString(
+            Files.createTempFile(dir, "checkpoint", ".txt"),
+            ((JsonString) r.get("checkpoint")).value());
+    String vkey = context.get().auditLog().logKey().format();
+    Cli audit =
+        Cli.run(
+            "audit",
+            "verify",
+            "--log-key",
+            vkey,
+            "--checkpoint",
+            checkpoint.toString(),
+            "--receipt",
+            receipt.toString(),
+            "--entry",
+            entry.toString());
+    assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
+  }
+
+  private static String githubToken(String gitRef) {
+    Map<String, Object> claims = new HashMap<>(issuer.githubClaims(audience, Instant.now()));
+    claims.put("ref", gitRef);
+    return issuer.mintEs256(claims);
+  }
+
+  private static void useEnv(Map<String, String> extra) {
+    Map<String, String> env = new HashMap<>(extra);
+    env.put("SIGNET_SERVER_CA", tmp.resolve("data").resolve("tls.crt").toString());
+    Map<String, String> copy = Map.copyOf(env);
+    KeyRefs.env = () -> copy;
+  }
+
+  private static Map<String, String> githubEnv(HttpServer github) {
+    return Map.of(
+        "ACTIONS_ID_TOKEN_REQUEST_URL",
+        "http://127.0.0.1:" + github.getAddress().getPort() + "/token?api-version=2.0",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+        "gh-request-secret");
+  }
+
+  /** Answers as GitHub's ACTIONS_ID_TOKEN_REQUEST_URL does: a fresh ID token per request. */
+  private static HttpServer githubEndpoint(
+      AtomicInteger calls, AtomicReference<String> seenAudience, String gitRef) throws Exception {
+    HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    s.createContext(
+        "/token",
+        ex -> {
+          String query = ex.getRequestURI().getRawQuery();
+          String auth = ex.getRequestHeaders().getFirst("Authorization");
+          int status = 200;
+          String body;
+          if (!"bearer gh-request-secret".equals(auth)
+              || query == null
+              || !query.startsWith("api-version=2.0&audience=")) {
+            status = 401;
+            body = "{\"message\":\"bad request token\"}";
+          } else {
+            String aud =
+                java.net.URLDecoder.decode(
+                    query.substring("api-version=2.0&audience=".length()), StandardCharsets.UTF_8);
+            seenAudience.set(aud);
+            calls.incrementAndGet();
+            Map<String, Object> claims = new HashMap<>(issuer.githubClaims(aud, Instant.now()));
+            claims.put("ref", gitRef);
+            body = "{\"count\":1,\"value\":\"" + issuer.mintEs256(claims) + "\"}";
+          }
+          byte[] b = body.getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(status, b.length);
+          try (OutputStream o = ex.getResponseBody()) {
+            o.write(b);
+          }
+        });
+    s.start();
+    return s;
+  }
+
+  private static String get(String path) throws Exception {
+    HttpResponse<String> r = http("GET", path, null, null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return r.body();
+  }
+
+  private static HttpResponse<String> http(String method, String path, String body, String bearer)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(audience + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      b.header("Content-Type", "application/json");
+    }
+    if (bearer != null) {
+      b.header("Authorization", "Bearer " + bearer);
+    }
+    try (HttpClient c = HttpClient.newBuilder().sslContext(trusting()).build()) {
+      return c.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
+
+  private static SSLContext trusting() throws Exception {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    try (InputStream in = Files.newInputStream(tmp.resolve("data").resolve("tls.crt"))) {
+      ks.setCertificateEntry(
+          "server",
+          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
+    }
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+}
