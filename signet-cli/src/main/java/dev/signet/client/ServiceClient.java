@@ -254,8 +254,9 @@ public final class ServiceClient implements AutoCloseable {
                 + id
                 + " waits for approval (up to "
                 + human(settings.approvalTimeout())
-                + "); an approver can run: signet-admin approve "
-                + id);
+                + "): an approver approves it with POST /v1/requests/"
+                + id
+                + "/approve");
     settings.status().flush();
     Duration wait = ClientLimits.POLL_FIRST;
     while (true) {

@@ -94,6 +94,14 @@ class ServiceCliTest {
                   claims:
                     repository_id: "456789"
                     ref: refs/heads/main
+              - name: hotfix
+                operations: [digest]
+                oidc:
+                  issuer: ci
+                  claims:
+                    repository_id: "456789"
+                    ref: "refs/heads/hotfix/**"
+                approval: { role: release-managers, quorum: 1, expires: 1h }
               - name: buildkite-main
                 oidc:
                   issuer: ci
@@ -385,6 +393,142 @@ class ServiceCliTest {
         dir);
   }
 
+  // ---- approvals ----
+
+  @Test
+  void aPendingRequestIsPolledUntilApprovedAndThenSigned() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "approval");
+    Path file = Files.writeString(dir.resolve("hotfix.bin"), "hotfix");
+    HttpServer github =
+        githubEndpoint(new AtomicInteger(), new AtomicReference<>(), "refs/heads/hotfix/x");
+    try {
+      useEnv(githubEnv(github));
+      StringWriter err = new StringWriter();
+      Path sig = dir.resolve("hotfix.sig");
+      var done =
+          java.util.concurrent.CompletableFuture.supplyAsync(() ->
+              Main.run(
+                  new String[] {
+                    "artifact",
+                    "sign",
+                    "--key",
+                    ref,
+                    "--output-signature",
+                    sig.toString(),
+                    file.toString()
+                  },
+                  new PrintWriter(new StringWriter(), true),
+                  new PrintWriter(err, true)));
+      String id = awaitRequestId(err);
+      HttpResponse<String> approver =
+          http(
+              "POST",
+              "/v1/admin/principals",
+              "{\"name\":\"alice\",\"roles\":[\"release-managers\"]}",
+              adminToken);
+      assertThat(approver.statusCode()).as(approver.body()).isEqualTo(201);
+      String aliceToken = member(approver.body(), "token");
+      HttpResponse<String> approved =
+          http("POST", "/v1/requests/" + id + "/approve", "{}", aliceToken);
+      assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+
+      assertThat(done.get(60, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isZero();
+      assertThat(err.toString().lines().filter(l -> l.contains("waits for approval")).count())
+          .isEqualTo(1);
+      Path pub = dir.resolve("pub.json");
+      assertThat(Cli.run("key", "public", ref, "--output", pub.toString()).exitCode()).isZero();
+      Cli verify =
+          Cli.run(
+              "artifact",
+              "verify",
+              "--key",
+              pub.toString(),
+              "--signature",
+              sig.toString(),
+              file.toString());
+      assertThat(verify.exitCode()).as(verify.err()).isZero();
+      assertAuditVerifies(
+          dir.resolve("hotfix.sig.receipt.json"), dir.resolve("hotfix.sig.audit-entry.json"), dir);
+    } finally {
+      github.stop(0);
+    }
+  }
+
+  @Test
+  void anUnapprovedRequestTimesOutAndADeniedOneIsRefused() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "timeout");
+    Path file = Files.writeString(dir.resolve("x.bin"), "x");
+    HttpServer github =
+        githubEndpoint(new AtomicInteger(), new AtomicReference<>(), "refs/heads/hotfix/y");
+    try {
+      useEnv(githubEnv(github));
+      Cli timeout =
+          Cli.run(
+              "artifact",
+              "sign",
+              "--key",
+              ref,
+              "--approval-timeout",
+              "2s",
+              "--output-signature",
+              dir.resolve("x.sig").toString(),
+              file.toString());
+      assertThat(timeout.exitCode()).as(timeout.err()).isEqualTo(ExitCode.KEY);
+      assertThat(timeout.err()).contains("was not approved within 2 s");
+      assertThat(dir.resolve("x.sig")).doesNotExist();
+
+      StringWriter err = new StringWriter();
+      var done =
+          java.util.concurrent.CompletableFuture.supplyAsync(() ->
+              Main.run(
+                  new String[] {
+                    "artifact",
+                    "sign",
+                    "--key",
+                    ref,
+                    "--output-signature",
+                    dir.resolve("y.sig").toString(),
+                    file.toString()
+                  },
+                  new PrintWriter(new StringWriter(), true),
+                  new PrintWriter(err, true)));
+      String id = awaitRequestId(err);
+      HttpResponse<String> approver =
+          http(
+              "POST",
+              "/v1/admin/principals",
+              "{\"name\":\"bob\",\"roles\":[\"release-managers\"]}",
+              adminToken);
+      HttpResponse<String> denied =
+          http("POST", "/v1/requests/" + id + "/deny", "{}", member(approver.body(), "token"));
+      assertThat(denied.statusCode()).as(denied.body()).isEqualTo(200);
+      assertThat(done.get(60, java.util.concurrent.TimeUnit.SECONDS))
+          .as(err.toString())
+          .isEqualTo(ExitCode.REFUSED);
+      assertThat(err.toString()).contains("request " + id + " was denied");
+    } finally {
+      github.stop(0);
+    }
+  }
+
+  private static String awaitRequestId(StringWriter err) throws InterruptedException {
+    Pattern p = Pattern.compile("request (\\S+) waits for approval");
+    for (int i = 0; i < 300; i++) {
+      Matcher m = p.matcher(err.toString());
+      if (m.find()) {
+        return m.group(1);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no pending request: " + err);
+  }
+
+  private static String member(String json, String name) throws Exception {
+    return ((JsonString)
+            ((JsonObject) JsonReader.withDefaultLimits().parse(json, "answer")).get(name))
+        .value();
+  }
+
   // ---- refusals ----
 
   @Test
@@ -407,7 +551,10 @@ class ServiceCliTest {
             file.toString());
     assertThat(sign.exitCode()).as(sign.err()).isEqualTo(ExitCode.REFUSED);
     assertThat(sign.errLines()).hasSize(1);
-    assertThat(sign.err()).contains(ref).contains("HTTP 403 denied").contains("ref");
+    assertThat(sign.err())
+        .contains(ref)
+        .contains("HTTP 403 denied")
+        .contains("claim ref \"refs/heads/feature\" does not match");
     assertThat(sign.err()).doesNotContain(token);
     assertThat(dir.resolve("x.sig")).doesNotExist();
   }
