@@ -309,7 +309,7 @@ public final class ServiceClient implements AutoCloseable {
   }
 
   /** The receipt and audit entry of a signing answer; both are required. */
-  private ServiceReceipt receiptOf(JsonObject answer, String what) throws KeyException {
+  ServiceReceipt receiptOf(JsonObject answer, String what) throws KeyException {
     if (!(answer.get("receipt") instanceof JsonObject receipt)) {
       throw malformed("the answer carries no receipt");
     }
