@@ -10,6 +10,8 @@ import dev.signet.artifact.Digest;
 import dev.signet.artifact.ImageReference;
 import dev.signet.artifact.SignatureImage;
 import dev.signet.artifact.SimpleSigning;
+import dev.signet.client.ServiceKey;
+import dev.signet.client.ServiceReceipt;
 import dev.signet.input.InputException;
 import dev.signet.input.InputFiles;
 import dev.signet.input.InputLimits;
@@ -34,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -77,8 +80,10 @@ final class ImageCommand {
         names = "--key",
         required = true,
         paramLabel = "KEYREF",
-        description = "Signing key (any key reference)")
+        description = "Signing key (any key reference, signet:// included)")
     String key;
+
+    @Mixin ServiceOptions service = new ServiceOptions();
 
     @Option(
         names = "--output",
@@ -109,10 +114,16 @@ final class ImageCommand {
       if (output != null && Files.exists(output) && !isEmptyDir(output)) {
         throw new OutputException(output + ": already exists; give a new directory");
       }
-      SigningKey signingKey = KeyRefs.signingKey(KeyRefs.parse(key, "--key"), KeyRefs.env());
+      SigningKey signingKey =
+          KeyRefs.signingKey(
+              KeyRefs.parse(key, "--key"),
+              KeyRefs.env(),
+              null,
+              service.settings(KeyRefs.env(), spec.commandLine().getErr()));
       try {
         byte[] payload = SimpleSigning.payload(ref, d, annotations);
         BlobSignature sig = ArtifactSigner.signMessage(signingKey, payload);
+        ServiceReceipt receipt = signingKey instanceof ServiceKey sk ? sk.takeLastReceipt() : null;
         SignatureImage.Layer layer = SignatureImage.Layer.signature(payload, sig.base64());
         String tag = ImageReference.signatureTag(d);
         PrintWriter out = spec.commandLine().getOut();
@@ -149,6 +160,10 @@ final class ImageCommand {
                   + ")");
         }
         out.flush();
+        if (receipt != null) {
+          // Beside the layout directory (DIR.receipt.json), never inside it: the layout is OCI's.
+          service.write(receipt, output, spec.commandLine().getErr());
+        }
         return ExitCode.OK;
       } finally {
         KeyRefs.release(signingKey);

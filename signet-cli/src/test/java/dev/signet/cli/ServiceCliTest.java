@@ -230,6 +230,31 @@ class ServiceCliTest {
     assertAuditVerifies(receipt, dir.resolve("out.audit-entry.json"), dir);
   }
 
+  @Test
+  void imageSignatureThroughTheServiceWritesItsReceiptBesideTheLayout() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "image");
+    Path tokenFile = Files.writeString(dir.resolve("token"), githubToken("refs/heads/main"));
+    useEnv(Map.of());
+    Path layout = dir.resolve("layout");
+    Cli sign =
+        Cli.run(
+            "image",
+            "sign",
+            "--digest",
+            "sha256:" + "ab".repeat(32),
+            "--reference",
+            "ghcr.io/acme/app",
+            "--key",
+            ref,
+            "--identity-token",
+            tokenFile.toString(),
+            "--output",
+            layout.toString());
+    assertThat(sign.exitCode()).as(sign.err()).isZero();
+    assertAuditVerifies(
+        dir.resolve("layout.receipt.json"), dir.resolve("layout.audit-entry.json"), dir);
+  }
+
   // ---- GitHub Actions ----
 
   @Test
