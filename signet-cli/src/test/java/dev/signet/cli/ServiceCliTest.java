@@ -310,7 +310,34 @@ class ServiceCliTest {
       assertAuditVerifies(
           dir.resolve("signed.yml.receipt.json"), dir.resolve("signed.yml.audit-entry.json"), dir);
 
-      // JSON output is exactly what the service returned; YAML is what a local sign writes
+      // YAML is what a local `pipeline sign` writes, signatures aside
+      Path priv = dir.resolve("local.json");
+      assertThat(
+              Cli.run(
+                      "keygen",
+                      "--alg",
+                      "ES256",
+                      "--private-jwks-file",
+                      priv.toString(),
+                      "--public-jwks-file",
+                      dir.resolve("local-public.json").toString())
+                  .exitCode())
+          .isZero();
+      Cli local =
+          Cli.run(
+              "pipeline",
+              "sign",
+              "--jwks-file",
+              priv.toString(),
+              "--repo",
+              REPO,
+              pipeline.toString());
+      assertThat(local.exitCode()).as(local.err()).isZero();
+      assertThat(withoutSignatures(Files.readString(signed)))
+          .isEqualTo(withoutSignatures(local.out()))
+          .contains("signature");
+
+      // JSON output is exactly what the service returned
       Cli json =
           Cli.run(
               "pipeline",
@@ -661,6 +688,10 @@ class ServiceCliTest {
             "--entry",
             entry.toString());
     assertThat(audit.exitCode()).as(audit.out() + audit.err()).isZero();
+  }
+
+  private static String withoutSignatures(String yaml) {
+    return yaml.replaceAll("(value:\\s*)\\S+", "$1SIG");
   }
 
   private static String githubToken(String gitRef) {
