@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       PipelineCommand.class,
       JobCommand.class,
       AttestCommand.class,
+      AuditCommand.class,
       DemoCommand.class,
       ServerCommand.class,
       TrainCommand.class

@@ -58,6 +58,36 @@ public record InputLimits(
   /** An OIDC ID token or other bearer token in compact JWS form. */
   public static final int MAX_TOKEN_CHARS = 16384;
 
+  /**
+   * A signed note (a log checkpoint): 100 signature lines of the largest post-quantum signatures
+   * (ML-DSA-44, about 3.3 KiB in base64) still fit.
+   */
+  public static final int MAX_NOTE_BYTES = 1 << 20;
+
+  /** Signature lines in one signed note (C2SP signed-note asks verifiers to accept at least 16). */
+  public static final int MAX_NOTE_SIGNATURES = 100;
+
+  /**
+   * Hashes in one Merkle proof: one per level of a tree of 2^64 leaves, plus the starting hash a
+   * consistency proof carries when the old size is not a power of two.
+   */
+  public static final int MAX_PROOF_HASHES = 65;
+
+  /** A transparency-log receipt (JSON with the checkpoint inside, escaped). */
+  public static final int MAX_RECEIPT_BYTES = 2 << 20;
+
+  /** A consistency-proof file ({@code {"from","to","hashes"}}): 65 base64 hashes fit in 4 KiB. */
+  public static final int MAX_PROOF_FILE_BYTES = 64 << 10;
+
+  /**
+   * One audit-log leaf, in a log export or given to {@code audit verify --entry}: tlog-tiles entry
+   * bundles length-prefix entries with a uint16.
+   */
+  public static final int MAX_LOG_LEAF_BYTES = 65535;
+
+  /** A log verifier key ({@code name+keyid+base64}), on the command line or in a file. */
+  public static final int MAX_VKEY_CHARS = 4096;
+
   public InputLimits {
     if (maxBytes <= 0 || maxAliases < 0 || maxDepth <= 0 || maxSteps <= 0 || maxDocuments <= 0) {
       throw new IllegalArgumentException("input limits must be positive");

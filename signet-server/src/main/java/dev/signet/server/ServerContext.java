@@ -1,5 +1,6 @@
 package dev.signet.server;
 
+import dev.signet.server.audit.AuditLog;
 import dev.signet.server.http.SignetMetrics;
 import dev.signet.server.store.Database;
 import javax.crypto.SecretKey;
@@ -9,6 +10,12 @@ import javax.crypto.SecretKey;
  * sections it owns), the database, the meters and the master key.
  *
  * @param masterKey the 32-byte key from the data directory, for sealing keys in custody
+ * @param auditLog where every request, decision, key and policy event is recorded before it takes
+ *     effect
  */
 public record ServerContext(
-    ServerConfig config, Database database, SignetMetrics metrics, SecretKey masterKey) {}
+    ServerConfig config,
+    Database database,
+    SignetMetrics metrics,
+    SecretKey masterKey,
+    AuditLog auditLog) {}

@@ -1,6 +1,9 @@
 package dev.signet.server;
 
 import dev.signet.server.ServerConfig.HostPort;
+import dev.signet.server.audit.AuditException;
+import dev.signet.server.audit.AuditLog;
+import dev.signet.server.audit.AuditLogs;
 import dev.signet.server.http.ApiRouting;
 import dev.signet.server.http.JsonLogFormatter;
 import dev.signet.server.http.ReadinessCheck;
@@ -131,7 +134,13 @@ public final class SignetServer implements AutoCloseable {
 
       SecretKey masterKey = material.masterKey();
       SignetMetrics metrics = new SignetMetrics();
-      ServerContext context = new ServerContext(config, database, metrics, masterKey);
+      AuditLog auditLog;
+      try {
+        auditLog = AuditLogs.open(config, database, masterKey);
+      } catch (AuditException e) {
+        throw new ServerException(e.getMessage(), e);
+      }
+      ServerContext context = new ServerContext(config, database, metrics, masterKey, auditLog);
       Routes routes = new Routes();
       List<ReadinessCheck> checks = new ArrayList<>();
       checks.add(
