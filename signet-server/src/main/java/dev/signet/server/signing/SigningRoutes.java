@@ -172,6 +172,9 @@ final class SigningRoutes {
                 .detail("key", key)
                 .detail("message", deny.message())
                 .build());
+        if (deny.reason() == dev.signet.server.policy.Reason.RATE_LIMITED) {
+          throw new ApiException(429, "rate_limited", deny.message());
+        }
         throw new ApiException(403, "denied", deny.message());
       }
       case Decision.NeedsApproval na -> {
