@@ -1,40 +1,22 @@
 package dev.signet.server.signing;
 
-import dev.signet.server.approval.GrantStore;
-import dev.signet.server.approval.RequestStore;
-import dev.signet.server.custody.CustodyStore;
-import dev.signet.server.custody.InMemoryCustodyStore;
-import dev.signet.server.origin.InMemoryProjectTokenStore;
-import dev.signet.server.origin.InMemoryReplayGuard;
-import dev.signet.server.origin.ProjectTokenStore;
-import dev.signet.server.origin.ReplayGuard;
-import dev.signet.server.policy.PolicyHistory;
+import dev.signet.server.store.Database;
+import dev.signet.server.store.Stores;
 import java.time.Clock;
 
 /**
- * Every store the API uses, in one place: the one seam where the in-memory stores are swapped for
- * the database ones ({@code SigningModule} builds it).
+ * Every store the API uses: the server's {@link Stores} and the signing work of requests waiting
+ * for approval. The one seam where storage is chosen ({@code SigningModule}).
  */
-public record ApiStores(
-    CustodyStore custody,
-    ProjectTokenStore projectTokens,
-    ReplayGuard replay,
-    RequestStore requests,
-    GrantStore grants,
-    PolicyHistory policyHistory,
-    PrincipalStore principals,
-    PendingStore pending) {
+public record ApiStores(Stores stores, PendingStore pending) {
+
+  /** The database stores; pending work is still kept in this process (see docs/server.md). */
+  public static ApiStores jdbc(Database database, Clock clock) {
+    return new ApiStores(Stores.jdbc(database, clock), PendingStore.inMemory());
+  }
 
   /** Process-local stores: state is lost on restart and not shared between processes. */
   public static ApiStores inMemory(Clock clock) {
-    return new ApiStores(
-        new InMemoryCustodyStore(),
-        new InMemoryProjectTokenStore(),
-        new InMemoryReplayGuard(clock),
-        RequestStore.inMemory(),
-        GrantStore.inMemory(),
-        PolicyHistory.inMemory(),
-        PrincipalStore.inMemory(),
-        PendingStore.inMemory());
+    return new ApiStores(Stores.inMemory(clock), PendingStore.inMemory());
   }
 }

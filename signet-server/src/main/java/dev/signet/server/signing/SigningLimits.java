@@ -34,6 +34,9 @@ public final class SigningLimits {
   /** The longest project token lifetime an admin may ask for. */
   public static final int MAX_TOKEN_LIFETIME_DAYS = 366;
 
+  /** How long a principal token created through the admin API lasts. */
+  public static final java.time.Duration PRINCIPAL_TOKEN_LIFETIME = java.time.Duration.ofDays(365);
+
   /** Votes' comments. */
   public static final int MAX_COMMENT_CHARS = 1024;
 }

@@ -25,8 +25,8 @@ public final class SigningModule implements ServerModule {
 
   @Override
   public void install(ServerContext context, Routes routes) throws ServerException {
-    // The one seam for storage: ApiStores.jdbc(context.database()) once the JDBC stores land.
-    ApiStores stores = ApiStores.inMemory(clock);
+    // The one seam for storage.
+    ApiStores stores = ApiStores.jdbc(context.database(), clock);
     SigningService service = SigningService.create(context, stores, clock);
     SigningRoutes signing = new SigningRoutes(service);
     signing.install(routes);

@@ -154,7 +154,7 @@ final class SigningRoutes {
     byte[] body = RequestContext.body(req, SigningLimits.MAX_SIGN_BODY_BYTES);
     Origin origin = service.authenticateCi(rc, req, project);
     Parsed p = parse(kind, body);
-    String key = resolveKey(project, p.key());
+    String key = resolveKey(project, p.key(), p.operation());
     VersionRecord current = currentVersion(project, key);
     checkAlgorithm(p, current);
     Decision d = service.policies().decide(project, p.operation(), key, origin, p.attributes());
@@ -172,6 +172,9 @@ final class SigningRoutes {
                 .detail("key", key)
                 .detail("message", deny.message())
                 .build());
+        if (deny.reason() == dev.signet.server.policy.Reason.RATE_LIMITED) {
+          throw new ApiException(429, "rate_limited", deny.message());
+        }
         throw new ApiException(403, "denied", deny.message());
       }
       case Decision.NeedsApproval na -> {
@@ -498,15 +501,34 @@ final class SigningRoutes {
 
   // ---- keys and decisions ----------------------------------------------------------------------
 
-  private String resolveKey(String project, @Nullable String key) throws ApiException {
+  /**
+   * The key to sign with: the one asked for, or, when none is named, the only key the project's
+   * rules allow for this operation.
+   */
+  private String resolveKey(String project, @Nullable String key, Operation operation)
+      throws ApiException {
     if (key != null) {
       return key;
     }
     ProjectPolicy policy = service.policies().snapshot().policies().project(project).orElse(null);
-    if (policy != null && policy.keys().size() == 1) {
-      return policy.keys().first();
+    java.util.SortedSet<String> keys = new java.util.TreeSet<>();
+    if (policy != null) {
+      for (dev.signet.server.policy.Rule rule : policy.rules()) {
+        if (rule.operations().contains(operation)) {
+          keys.addAll(rule.keys());
+        }
+      }
     }
-    throw JsonBody.bad("key is required: project " + project + " has several keys (or none)");
+    if (keys.size() == 1) {
+      return keys.first();
+    }
+    throw JsonBody.bad(
+        "key is required: the policy of project "
+            + project
+            + " allows "
+            + (keys.isEmpty() ? "no key" : "several keys")
+            + " for "
+            + operation.id());
   }
 
   private VersionRecord currentVersion(String project, String key) throws ApiException {

@@ -5,7 +5,8 @@ import dev.signet.server.ServerException;
 import dev.signet.server.ServerLimits;
 import dev.signet.server.approval.Approvals;
 import dev.signet.server.approval.Identity;
-import dev.signet.server.approval.RoleDirectory;
+import dev.signet.server.approval.PrincipalStore;
+import dev.signet.server.approval.PrincipalTokens;
 import dev.signet.server.audit.AuditEvent;
 import dev.signet.server.audit.AuditException;
 import dev.signet.server.audit.AuditLog;
@@ -30,8 +31,6 @@ import dev.signet.server.policy.IssuerVocabularies;
 import dev.signet.server.policy.PolicyEngine;
 import dev.signet.server.policy.PolicySet;
 import dev.signet.server.policy.PolicySnapshot;
-import dev.signet.server.store.ServerStore;
-import dev.signet.server.store.StoreException;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
@@ -61,15 +60,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SigningService {
   /** Prefix of admin and approver tokens: {@code sga_<id>_<secret>}. */
-  public static final String PRINCIPAL_TOKEN_PREFIX = "sga_";
+  public static final String PRINCIPAL_TOKEN_PREFIX = PrincipalTokens.PREFIX;
 
   /** Prefix of the first admin token the server prints at its first start. */
   static final String FIRST_ADMIN_TOKEN_PREFIX = "signet_admin_";
 
-  /** The principal the first admin token stands for. */
-  public static final String FIRST_ADMIN = "admin";
-
-  public static final String ADMIN_ROLE = "admin";
+  public static final String ADMIN_ROLE = PrincipalStore.ADMIN_ROLE;
 
   /** Top-level keys of the configuration file that the policy parser leaves to their owners. */
   private static final Set<String> SIBLING_KEYS =
@@ -88,7 +84,7 @@ public final class SigningService {
   private final Custody custody;
   private final PolicyEngine policies;
   private final Approvals approvals;
-  private final ServerStore serverStore;
+  private final PrincipalTokens principalTokens;
   private final @Nullable Path configFile;
   private final Object reloadLock = new Object();
 
@@ -107,10 +103,14 @@ public final class SigningService {
     this.issuers = List.copyOf(issuers);
     this.vocabularies = vocabularies(this.issuers);
     this.configFile = configFile;
-    this.projectTokens = new ProjectTokens(stores.projectTokens(), clock);
+    this.projectTokens = new ProjectTokens(stores.stores().projectTokens(), clock);
+    this.principalTokens = new PrincipalTokens(stores.stores().principals(), clock);
     OidcVerifier oidc;
     try {
-      oidc = issuers.isEmpty() ? null : new OidcVerifier(issuers, stores.replay(), clock);
+      oidc =
+          issuers.isEmpty()
+              ? null
+              : new OidcVerifier(issuers, stores.stores().replayGuard(), clock);
     } catch (OriginConfigException e) {
       throw new ServerException("issuers: " + e.getMessage(), e);
     }
@@ -118,7 +118,7 @@ public final class SigningService {
     try {
       this.custody =
           new Custody(
-              stores.custody(),
+              stores.stores().custody(),
               SoftwareMasterKey.of(context.masterKey().getEncoded()),
               clock,
               null);
@@ -126,10 +126,14 @@ public final class SigningService {
       throw new ServerException("custody: " + e.getMessage(), e);
     }
     PolicySet initial = readPolicies();
-    this.policies = new PolicyEngine(initial, policySource(), stores.policyHistory(), clock);
-    RoleDirectory roles = this::holds;
-    this.approvals = new Approvals(stores.requests(), stores.grants(), roles, clock);
-    this.serverStore = new ServerStore(context.database());
+    this.policies =
+        new PolicyEngine(initial, policySource(), stores.stores().policyHistory(), clock);
+    this.approvals =
+        new Approvals(
+            stores.stores().requests(),
+            stores.stores().grants(),
+            stores.stores().principals(),
+            clock);
   }
 
   /** Reads the {@code issuers} and {@code projects} sections and the client CA. */
@@ -368,32 +372,16 @@ public final class SigningService {
 
   private Caller.Person principal(RequestContext rc, @Nullable String project, String token)
       throws ApiException {
-    if (token.startsWith(FIRST_ADMIN_TOKEN_PREFIX)) {
-      boolean ok;
-      try {
-        ok = serverStore.isAdminToken(token);
-      } catch (StoreException e) {
-        throw new ApiException(503, "unavailable", "the admin token store is unavailable");
-      }
-      if (!ok) {
-        throw unauthenticated(rc, project, "unknown_token", "unknown or revoked admin token");
-      }
-      return new Caller.Person(FIRST_ADMIN, Set.of(ADMIN_ROLE));
+    Optional<PrincipalStore.Principal> p;
+    try {
+      p = principalTokens.authenticate(token);
+    } catch (RuntimeException e) {
+      throw new ApiException(503, "unavailable", "the principal store is unavailable");
     }
-    String rest = token.substring(PRINCIPAL_TOKEN_PREFIX.length());
-    int sep = rest.indexOf('_');
-    if (sep <= 0 || sep > 32 || !rest.matches("[0-9a-f]+_[0-9a-f]{64}")) {
-      throw unauthenticated(rc, project, "malformed", "not a well-formed admin token");
-    }
-    String id = rest.substring(0, sep);
-    byte[] secret = HEX.parseHex(rest.substring(sep + 1));
-    Optional<PrincipalStore.Principal> p = stores.principals().find(id);
-    byte[] presented = HEX.formatHex(sha256(secret)).getBytes(StandardCharsets.US_ASCII);
-    byte[] expected =
-        p.map(x -> x.secretSha256().getBytes(StandardCharsets.US_ASCII))
-            .orElse(new byte[presented.length]);
-    if (p.isEmpty() || !MessageDigest.isEqual(presented, expected)) {
-      throw unauthenticated(rc, project, "unknown_token", "unknown admin token " + id);
+    if (p.isEmpty()) {
+      // One answer whatever the reason (unknown, revoked, expired, disabled): nothing to probe.
+      throw unauthenticated(
+          rc, project, "unknown_token", "unknown, revoked or expired admin token");
     }
     return new Caller.Person(p.get().name(), p.get().roles());
   }
@@ -414,23 +402,6 @@ public final class SigningService {
       return failed;
     }
     return new ApiException(401, "unauthenticated", reason + ": " + m);
-  }
-
-  /** Roles of human principals; CI identities hold no role. */
-  private boolean holds(Identity who, String role) {
-    if (who.kind() != Identity.Kind.ADMIN) {
-      return false;
-    }
-    Set<String> roles = rolesOf(who.subject());
-    return roles.contains(role);
-  }
-
-  /** The roles of a principal name ({@code admin} is the first admin token's). */
-  public Set<String> rolesOf(String name) {
-    if (name.equals(FIRST_ADMIN)) {
-      return Set.of(ADMIN_ROLE);
-    }
-    return stores.principals().byName(name).map(PrincipalStore.Principal::roles).orElse(Set.of());
   }
 
   /** The identity a caller votes (or polls) as. */
@@ -577,19 +548,12 @@ public final class SigningService {
     return s.replaceAll("\\s*\\R\\s*", " ").strip();
   }
 
-  /** A new principal token; the store keeps only the SHA-256 of its secret. */
+  /** A new principal and its token (shown once; the store keeps only the secret's SHA-256). */
   public String createPrincipal(String name, Set<String> roles) throws ApiException {
-    java.security.SecureRandom random = new java.security.SecureRandom();
-    byte[] id = new byte[8];
-    byte[] secret = new byte[32];
-    random.nextBytes(id);
-    random.nextBytes(secret);
-    PrincipalStore.Principal p =
-        new PrincipalStore.Principal(
-            HEX.formatHex(id), name, roles, HEX.formatHex(sha256(secret)), clock.instant());
-    if (name.equals(FIRST_ADMIN) || !stores.principals().insert(p)) {
+    PrincipalStore store = stores.stores().principals();
+    if (!store.add(new PrincipalStore.Principal(name, roles, clock.instant(), null))) {
       throw new ApiException(409, "conflict", "principal " + name + " exists");
     }
-    return PRINCIPAL_TOKEN_PREFIX + p.id() + "_" + HEX.formatHex(secret);
+    return principalTokens.issue(name, SigningLimits.PRINCIPAL_TOKEN_LIFETIME).token();
   }
 }
