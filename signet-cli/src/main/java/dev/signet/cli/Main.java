@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success (signed, verified, the job may run)",
-      "1:refused (no signature, invalid signature, job or artifact does not match)",
+      "1:refused (no signature, invalid signature, job or artifact does not match, denied by the signing service's policy)",
       "2:usage error or invalid input",
       "3:key cannot be loaded or is not allowed",
       "4:output cannot be written",

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Key references in the CLI: PEM keys made by openssl sign pipelines whose jobs verify with the PEM
  * public key (kid-less, as KMS-signed pipelines are); {@code key public} exports any key; key files
- * Signet cannot use and the signing service (a later feature) are one-line exit-3 errors.
+ * Signet cannot use and a signing-service key without an identity are one-line exit-3 errors.
  */
 class KeyRefsCommandTest {
   @TempDir Path dir;
@@ -210,22 +210,28 @@ class KeyRefsCommandTest {
   }
 
   @Test
-  void theSigningServiceIsALaterFeatureAndSaysSoWithExit3() {
+  void aSigningServiceKeyWithoutAnIdentityIsAOneLineKeyError() {
     // KMS, Vault and PKCS#11 references are exercised in KmsCliTest and Pkcs11CliTest, against
-    // servers and tokens on this machine only.
+    // servers and tokens on this machine only; signet:// keys in ServiceCliTest, against a server.
     Path in = Fixtures.write(dir, "pipeline.yml", Fixtures.PIPELINE);
-    Cli r =
-        Cli.run(
-            "pipeline",
-            "sign",
-            in.toString(),
-            "--repo",
-            Fixtures.REPO,
-            "--signing-key",
-            "signet://signet.example/acme");
+    KeyRefs.env = java.util.Map::of; // not this machine's: a CI runner would have an identity
+    Cli r;
+    try {
+      r =
+          Cli.run(
+              "pipeline",
+              "sign",
+              in.toString(),
+              "--repo",
+              Fixtures.REPO,
+              "--signing-key",
+              "signet://signet.example/acme");
+    } finally {
+      KeyRefs.env = System::getenv;
+    }
     assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCode.KEY);
     assertThat(r.errLines()).hasSize(1);
-    assertThat(r.err()).contains("later feature");
+    assertThat(r.err()).contains("signet://signet.example/acme").contains("no identity");
   }
 
   @Test
