@@ -8,6 +8,7 @@ import dev.signet.json.JsonReader;
 import dev.signet.json.JsonString;
 import dev.signet.server.ServerContext;
 import dev.signet.server.SignetServer;
+import dev.signet.server.origin.testing.TestCa;
 import dev.signet.server.origin.testing.TestOidcIssuer;
 import dev.signet.server.signing.SigningModule;
 import java.io.InputStream;
@@ -64,6 +65,7 @@ class ServiceCliTest {
   static String audience;
   static String ref;
   static String adminToken;
+  static TestCa buildCa;
 
   @BeforeAll
   static void start() throws Exception {
@@ -74,10 +76,22 @@ class ServiceCliTest {
     }
     audience = "https://127.0.0.1:" + port;
     ref = "signet://127.0.0.1:" + port + "/" + PROJECT + "/release";
+    buildCa = TestCa.root("CN=Acme Build CA,O=Acme");
+    Path caFile =
+        Files.writeString(
+            tmp.resolve("client-ca.pem"), pem("CERTIFICATE", buildCa.certificate().getEncoded()));
+    String caSha256 =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(buildCa.certificate().getEncoded()));
     Path config = tmp.resolve("signet.yaml");
     Files.writeString(
         config,
         """
+        server:
+          tls:
+            clientCa: %s
         issuers:
           ci:
             issuer: %s
@@ -108,8 +122,16 @@ class ServiceCliTest {
                   claims:
                     organization_slug: acme
                     build_branch: main
+              - name: nightly
+                operations: [digest]
+                token: true
+              - name: agents
+                operations: [digest]
+                mtls:
+                  caSha256: "%s"
+                  subject: { CN: "agent-*" }
         """
-            .formatted(issuer.issuer(), audience));
+            .formatted(caFile, issuer.issuer(), audience, caSha256));
     StringWriter printed = new StringWriter();
     server =
         SignetServer.start(
@@ -443,6 +465,91 @@ class ServiceCliTest {
         dir.resolve("app.intoto.json.receipt.json"),
         dir.resolve("app.intoto.json.audit-entry.json"),
         dir);
+  }
+
+  // ---- project tokens and client certificates ----
+
+  @Test
+  void aProjectTokenSigns() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "projecttoken");
+    Path file = Files.writeString(dir.resolve("n.bin"), "nightly");
+    HttpResponse<String> issued =
+        http(
+            "POST",
+            "/v1/admin/projects/" + PROJECT + "/tokens",
+            "{\"operations\":[\"digest\"],\"expiresIn\":\"P1D\"}",
+            adminToken);
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+    String token = member(issued.body(), "token");
+    useEnv(Map.of("SIGNET_PROJECT_TOKEN", token));
+    Cli sign =
+        Cli.run(
+            "artifact",
+            "sign",
+            "--key",
+            ref,
+            "--bundle",
+            dir.resolve("n.sigstore.json").toString(),
+            file.toString());
+    assertThat(sign.exitCode()).as(sign.err()).isZero();
+    assertThat(sign.out() + sign.err()).doesNotContain(token);
+    assertAuditVerifies(
+        dir.resolve("n.sigstore.json.receipt.json"),
+        dir.resolve("n.sigstore.json.audit-entry.json"),
+        dir);
+  }
+
+  @Test
+  void aClientCertificateAloneSigns() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "mtls");
+    Path file = Files.writeString(dir.resolve("m.bin"), "agent");
+    TestCa.Issued agent = buildCa.client("CN=agent-7,O=Acme").issue();
+    StringBuilder chain = new StringBuilder();
+    for (X509Certificate c : agent.chain()) {
+      chain.append(pem("CERTIFICATE", c.getEncoded()));
+    }
+    Path cert = Files.writeString(dir.resolve("agent.crt"), chain);
+    Path key =
+        Files.writeString(dir.resolve("agent.key"), pem("PRIVATE KEY", agent.key().getEncoded()));
+    useEnv(Map.of("SIGNET_CLIENT_CERT", cert.toString(), "SIGNET_CLIENT_KEY", key.toString()));
+    Cli sign =
+        Cli.run(
+            "artifact",
+            "sign",
+            "--key",
+            ref,
+            "--bundle",
+            dir.resolve("m.sigstore.json").toString(),
+            file.toString());
+    assertThat(sign.exitCode()).as(sign.err()).isZero();
+
+    // a certificate of another CA is refused by the TLS handshake or the policy: never signed
+    TestCa.Issued stranger = TestCa.root("CN=Other CA").client("CN=agent-8,O=Acme").issue();
+    Files.writeString(cert, pem("CERTIFICATE", stranger.certificate().getEncoded()));
+    Files.writeString(key, pem("PRIVATE KEY", stranger.key().getEncoded()));
+    Cli refused =
+        Cli.run(
+            "artifact",
+            "sign",
+            "--key",
+            ref,
+            "--bundle",
+            dir.resolve("s.sigstore.json").toString(),
+            file.toString());
+    assertThat(refused.exitCode()).as(refused.err()).isNotZero();
+    assertThat(refused.errLines()).hasSize(1);
+    assertThat(dir.resolve("s.sigstore.json")).doesNotExist();
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN "
+        + type
+        + "-----\n"
+        + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(der)
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   // ---- approvals ----
