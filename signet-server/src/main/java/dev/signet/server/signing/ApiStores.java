@@ -1,5 +1,6 @@
 package dev.signet.server.signing;
 
+import dev.signet.server.approval.PendingStore;
 import dev.signet.server.store.Database;
 import dev.signet.server.store.Stores;
 import java.time.Clock;
@@ -10,13 +11,15 @@ import java.time.Clock;
  */
 public record ApiStores(Stores stores, PendingStore pending) {
 
-  /** The database stores; pending work is still kept in this process (see docs/server.md). */
+  /** The database stores, shared by every server process on the database. */
   public static ApiStores jdbc(Database database, Clock clock) {
-    return new ApiStores(Stores.jdbc(database, clock), PendingStore.inMemory());
+    Stores stores = Stores.jdbc(database, clock);
+    return new ApiStores(stores, stores.pending());
   }
 
   /** Process-local stores: state is lost on restart and not shared between processes. */
   public static ApiStores inMemory(Clock clock) {
-    return new ApiStores(Stores.inMemory(clock), PendingStore.inMemory());
+    Stores stores = Stores.inMemory(clock);
+    return new ApiStores(stores, stores.pending());
   }
 }

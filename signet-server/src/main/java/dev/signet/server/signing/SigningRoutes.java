@@ -15,6 +15,7 @@ import dev.signet.pipeline.PipelineParser;
 import dev.signet.pipeline.PipelineWriter;
 import dev.signet.pipeline.Step;
 import dev.signet.server.approval.Approvals;
+import dev.signet.server.approval.PendingStore;
 import dev.signet.server.approval.SigningRequest;
 import dev.signet.server.audit.AuditEvent;
 import dev.signet.server.audit.AuditLog;

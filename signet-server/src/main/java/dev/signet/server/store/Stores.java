@@ -1,6 +1,7 @@
 package dev.signet.server.store;
 
 import dev.signet.server.approval.GrantStore;
+import dev.signet.server.approval.PendingStore;
 import dev.signet.server.approval.PrincipalStore;
 import dev.signet.server.approval.RequestStore;
 import dev.signet.server.custody.CustodyStore;
@@ -24,7 +25,8 @@ public record Stores(
     RequestStore requests,
     GrantStore grants,
     PrincipalStore principals,
-    PolicyHistory policyHistory) {
+    PolicyHistory policyHistory,
+    PendingStore pending) {
 
   /** The stores on {@code database}; {@code clock} decides when replay-guard rows expired. */
   public static Stores jdbc(Database database, Clock clock) {
@@ -35,7 +37,8 @@ public record Stores(
         new JdbcRequestStore(database),
         new JdbcGrantStore(database),
         new JdbcPrincipalStore(database),
-        new JdbcPolicyHistory(database));
+        new JdbcPolicyHistory(database),
+        new JdbcPendingStore(database));
   }
 
   public static Stores jdbc(Database database) {
@@ -51,7 +54,8 @@ public record Stores(
         RequestStore.inMemory(),
         GrantStore.inMemory(),
         PrincipalStore.inMemory(),
-        PolicyHistory.inMemory());
+        PolicyHistory.inMemory(),
+        PendingStore.inMemory());
   }
 
   public static Stores inMemory() {

@@ -367,6 +367,36 @@ class StoreContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
+  void pendingWorkIsStoredOnceAndCompletedOnce(Backend backend) {
+    Stores s = backend.process(new TestClock());
+    byte[] body = new byte[256];
+    for (int i = 0; i < body.length; i++) {
+      body[i] = (byte) i;
+    }
+    s.pending().put(new dev.signet.server.approval.PendingStore.Work("req_p", "digest", body));
+    assertThatThrownBy(() ->
+            s.pending()
+                .put(
+                    new dev.signet.server.approval.PendingStore.Work(
+                        "req_p", "pipeline", new byte[1])))
+        .isInstanceOf(IllegalStateException.class);
+    var w = s.pending().work("req_p").orElseThrow();
+    assertThat(w.kind()).isEqualTo("digest");
+    assertThat(w.body()).isEqualTo(body);
+    assertThat(s.pending().work("req_other")).isEmpty();
+    assertThat(s.pending().result("req_p")).isEmpty();
+    assertThat(s.pending().complete("req_p", "{\"signature\":\"a\"}")).isTrue();
+    assertThat(s.pending().complete("req_p", "{\"signature\":\"b\"}")).isFalse();
+    assertThat(s.pending().result("req_p")).contains("{\"signature\":\"a\"}");
+    if (backend instanceof Backend.Jdbc) {
+      assertThat(backend.process(new TestClock()).pending().result("req_p"))
+          .as("another process sees the work and its result")
+          .contains("{\"signature\":\"a\"}");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
   void requestsRoundTripAndChangeOnlyByCompareAndSet(Backend backend) {
     Stores s = backend.process(new TestClock());
     SigningRequest r = request("req_1", new Conditions.Grant(Duration.ofHours(1), 5));

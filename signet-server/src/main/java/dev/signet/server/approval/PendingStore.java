@@ -1,12 +1,13 @@
-package dev.signet.server.signing;
+package dev.signet.server.approval;
 
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What a request waiting for approval asks to sign, and the result once it is signed. A JDBC
- * implementation keeps the contract: {@link #complete} stores a result once (the first caller wins;
- * {@code UPDATE … WHERE result IS NULL}).
+ * What a request waiting for approval asks to sign, and the result once it is signed. Kept in the
+ * database so that an approval completed after a restart, or on another server process, can still
+ * sign. {@link #put} wins once per request id (an insert on the primary key); {@link #complete}
+ * stores a result once (the first caller wins; {@code UPDATE … WHERE result IS NULL}).
  */
 public interface PendingStore {
 
