@@ -1,5 +1,6 @@
 package dev.signet.server;
 
+import dev.signet.server.audit.AuditRoutes;
 import java.util.List;
 
 /** The modules a production server runs, in order. Each developer adds theirs here. */
@@ -7,6 +8,6 @@ public final class ServerModules {
   private ServerModules() {}
 
   public static List<ServerModule> defaults() {
-    return List.of();
+    return List.of(new AuditRoutes());
   }
 }
