@@ -34,15 +34,13 @@ public final class AuditCrashChild {
     ExecutorService pool = Executors.newFixedThreadPool(16);
     for (int t = 0; t < 16; t++) {
       int thread = t;
-      pool.submit(
-          () -> {
-            for (long i = 0; ; i++) {
-              AuditLog.Appended a = log.append(AuditDbs.event("c" + thread + "-" + i));
-              // One println per receipt: the line is out before the next append starts.
-              out.println(
-                  Base64.getEncoder().encodeToString(a.leaf()) + " " + a.receipt().toJson());
-            }
-          });
+      pool.submit(() -> {
+        for (long i = 0; ; i++) {
+          AuditLog.Appended a = log.append(AuditDbs.event("c" + thread + "-" + i));
+          // One println per receipt: the line is out before the next append starts.
+          out.println(Base64.getEncoder().encodeToString(a.leaf()) + " " + a.receipt().toJson());
+        }
+      });
     }
     Thread.sleep(Long.MAX_VALUE);
   }

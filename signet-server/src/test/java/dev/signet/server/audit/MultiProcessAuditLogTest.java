@@ -29,8 +29,7 @@ class MultiProcessAuditLogTest {
   void twoProcessesOnOneDatabaseKeepOneLog() throws Exception {
     List<AuditDbs.Target> targets = new ArrayList<>();
     Server h2 =
-        Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.toString())
-            .start();
+        Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.toString()).start();
     try {
       targets.add(
           new AuditDbs.Target(
