@@ -155,13 +155,19 @@ public final class AuditRoutes implements ServerModule {
     if (req.query().all(name).size() > 1) {
       throw badRequest("query parameter " + name + " is given more than once");
     }
-    String s = v.get();
-    if (s.isEmpty() || s.length() > AuditLimits.MAX_NUMBER_CHARS || !s.matches("[0-9]+")) {
+    return parseNumber(name, v.get());
+  }
+
+  /** {@code value} as a non-negative {@code long}: ASCII digits only, at most 19 of them. */
+  static long parseNumber(String name, String value) throws ApiException {
+    if (value.isEmpty()
+        || value.length() > AuditLimits.MAX_NUMBER_CHARS
+        || !value.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
       throw badRequest(
           "query parameter " + name + " must be a decimal integer of at most 19 digits");
     }
     try {
-      return Long.parseLong(s);
+      return Long.parseLong(value);
     } catch (NumberFormatException e) {
       throw badRequest("query parameter " + name + " is larger than 2^63 - 1");
     }
