@@ -117,6 +117,50 @@ class AuditApiTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void theOriginComesFromTheAuditSectionAndABadOneStopsTheStart() throws Exception {
+    TestServers.Db h2 = new TestServers.Db("h2", null, null, null);
+    Path cfg = tmp.resolve("signet.yaml");
+    java.nio.file.Files.writeString(cfg, "audit:\n  origin: sign.example.com/audit/test\n");
+    Path data = tmp.resolve("configured");
+    SignetServer server = TestServers.start(data, h2, cfg, ServerModules.defaults()).server();
+    try {
+      HttpClient client = TestServers.client(data);
+      String base = TestServers.base(server);
+      NoteKey key = NoteKey.parse(get(client, base + "/v1/audit/log-key").body().strip(), "key");
+      assertThat(key.name()).isEqualTo("sign.example.com/audit/test");
+      Checkpoint cp =
+          new NoteVerifier(List.of(key))
+              .verifyCheckpoint(get(client, base + "/v1/audit/checkpoint").body(), "cp");
+      assertThat(cp.origin()).isEqualTo("sign.example.com/audit/test");
+    } finally {
+      server.close();
+    }
+    // The database's log was created under that origin: another one is refused at start.
+    java.nio.file.Files.writeString(cfg, "audit:\n  origin: other/log\n");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> TestServers.start(data, h2, cfg, ServerModules.defaults()))
+        .isInstanceOf(ServerException.class)
+        .hasMessageContaining("other/log")
+        .hasMessageContaining("sign.example.com/audit/test");
+    for (String bad :
+        List.of(
+            "audit:\n  origin: has space\n",
+            "audit:\n  origin: a+b\n",
+            "audit:\n  origin: ''\n",
+            "audit:\n  orign: x\n",
+            "audit:\n  origin: [x]\n",
+            "audit: text\n")) {
+      java.nio.file.Files.writeString(cfg, bad);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> TestServers.start(tmp.resolve("bad"), h2, cfg, ServerModules.defaults()))
+          .as(bad)
+          .isInstanceOf(ServerException.class)
+          .hasMessageContaining(cfg + ": audit")
+          .hasMessageNotContaining("\n");
+    }
+  }
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static List<byte[]> hashes(JsonNode array) {

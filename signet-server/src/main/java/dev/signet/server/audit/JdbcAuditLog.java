@@ -152,6 +152,9 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
       if (!queue.offer(p, AuditLimits.QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AuditException("audit log: too many appends waiting; refusing");
       }
+      if (closed && !sequencer.isAlive()) {
+        failAll(new AuditException("audit log: closed")); // lost the race with close()
+      }
       return p.result().get(AuditLimits.APPEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
