@@ -190,13 +190,8 @@ public final class Approvals {
                 : SigningRequest.Status.PENDING;
       }
       SigningRequest next = r.next(status, votes);
-      if (!requests.compareAndSet(r, next)) {
-        continue; // someone voted in between: re-read and check again
-      }
       Grant grant = null;
       if (status == SigningRequest.Status.APPROVED && r.grant() != null) {
-        // Only the one vote whose compare-and-set made the request APPROVED gets here, so one
-        // approval issues one grant. (In SQL, the update and this insert share a transaction.)
         grant =
             new Grant(
                 "grant_" + id(),
@@ -211,7 +206,15 @@ public final class Approvals {
                 r.grant().maxSignatures(),
                 0,
                 null);
-        grants.insert(grant);
+      }
+      // Only the one vote whose compare-and-set makes the request APPROVED issues the grant, and
+      // the store does both in one atomic step (one transaction in SQL): one approval, one grant.
+      boolean swapped =
+          grant == null
+              ? requests.compareAndSet(r, next)
+              : requests.compareAndSetIssuing(r, next, grant, grants);
+      if (!swapped) {
+        continue; // someone voted in between: re-read and check again
       }
       return new Outcome(next, vote, grant);
     }

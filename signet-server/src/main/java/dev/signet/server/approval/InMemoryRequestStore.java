@@ -2,6 +2,7 @@ package dev.signet.server.approval;
 
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 final class InMemoryRequestStore implements RequestStore {
   private final ConcurrentHashMap<String, SigningRequest> requests = new ConcurrentHashMap<>();
@@ -20,6 +21,20 @@ final class InMemoryRequestStore implements RequestStore {
 
   @Override
   public boolean compareAndSet(SigningRequest expected, SigningRequest next) {
+    return swap(expected, next, null, null);
+  }
+
+  @Override
+  public boolean compareAndSetIssuing(
+      SigningRequest expected, SigningRequest next, Grant grant, GrantStore grants) {
+    return swap(expected, next, grant, grants);
+  }
+
+  private boolean swap(
+      SigningRequest expected,
+      SigningRequest next,
+      @Nullable Grant grant,
+      @Nullable GrantStore grants) {
     if (next.revision() != expected.revision() + 1 || !next.id().equals(expected.id())) {
       throw new IllegalArgumentException("next must be expected's successor");
     }
@@ -28,6 +43,10 @@ final class InMemoryRequestStore implements RequestStore {
         expected.id(),
         (id, stored) -> {
           if (stored.revision() == expected.revision()) {
+            if (grant != null && grants != null) {
+              // Inside the per-key atomic step: a clash throws and leaves the request unchanged.
+              grants.insert(grant);
+            }
             done[0] = true;
             return next;
           }

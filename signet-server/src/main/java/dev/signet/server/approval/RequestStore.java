@@ -27,6 +27,14 @@ public interface RequestStore {
    */
   boolean compareAndSet(SigningRequest expected, SigningRequest next);
 
+  /**
+   * {@link #compareAndSet} and, if it succeeds, {@code grants.insert(grant)}, as one atomic step:
+   * an approval never stands without the grant it gives, nor a grant without its approval. A JDBC
+   * store runs both in one transaction, and so needs {@code grants} on the same database.
+   */
+  boolean compareAndSetIssuing(
+      SigningRequest expected, SigningRequest next, Grant grant, GrantStore grants);
+
   static RequestStore inMemory() {
     return new InMemoryRequestStore();
   }

@@ -17,4 +17,13 @@ final class StoreLimits {
 
   /** A database URL as shown in messages and logs. */
   static final int MAX_DESCRIBED_URL_CHARS = 200;
+
+  /** Expired replay-guard rows deleted per cleanup statement. */
+  static final int REPLAY_CLEANUP_BATCH = 1000;
+
+  /** How often one process runs a replay-guard cleanup. */
+  static final Duration REPLAY_CLEANUP_EVERY = Duration.ofMinutes(1);
+
+  /** The most entries {@code PolicyHistory.recent} returns, whatever the caller asks. */
+  static final int MAX_RECENT_POLICIES = 1000;
 }
