@@ -334,7 +334,10 @@ public final class SignetServer implements AutoCloseable {
       }
       // OPTIONAL: a client certificate is one credential among several (OIDC, project tokens),
       // so the handshake asks for one and the origin verifiers decide whether it is required.
-      b.trust(cas).clientAuth(TlsClientAuth.OPTIONAL);
+      // The handshake accepts any chain (it still proves possession of the certificate's key):
+      // the origin verifier checks it against these CAs on every request, so that a refused
+      // certificate gets an answer and a DENIED audit entry instead of a silent reset.
+      b.trustAll(true).clientAuth(TlsClientAuth.OPTIONAL);
     } else {
       b.clientAuth(TlsClientAuth.NONE);
     }
