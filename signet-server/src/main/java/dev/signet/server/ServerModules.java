@@ -1,5 +1,7 @@
 package dev.signet.server;
 
+import dev.signet.server.audit.AuditRoutes;
+import dev.signet.server.signing.SigningModule;
 import java.util.List;
 
 /** The modules a production server runs, in order. Each developer adds theirs here. */
@@ -7,6 +9,6 @@ public final class ServerModules {
   private ServerModules() {}
 
   public static List<ServerModule> defaults() {
-    return List.of(new dev.signet.server.signing.SigningModule());
+    return List.of(new AuditRoutes(), new SigningModule());
   }
 }

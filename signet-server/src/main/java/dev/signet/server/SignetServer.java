@@ -94,14 +94,17 @@ public final class SignetServer implements AutoCloseable {
 
   private final WebServer web;
   private final Database database;
+  private final AuditLog auditLog;
   private final Routes routes;
   private final Path dataDir;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private SignetServer(WebServer web, Database database, Routes routes, Path dataDir) {
+  private SignetServer(
+      WebServer web, Database database, AuditLog auditLog, Routes routes, Path dataDir) {
     this.web = web;
     this.database = database;
+    this.auditLog = auditLog;
     this.routes = routes;
     this.dataDir = dataDir;
   }
@@ -127,6 +130,7 @@ public final class SignetServer implements AutoCloseable {
       password = options.env().get(config.databasePasswordEnv());
     }
     Database database = Database.open(url, user, password);
+    @Nullable AuditLog startedLog = null;
     try {
       ServerStore store = new ServerStore(database);
       checkMasterKey(store, material.masterKey(), dir);
@@ -137,6 +141,7 @@ public final class SignetServer implements AutoCloseable {
       AuditLog auditLog;
       try {
         auditLog = AuditLogs.open(config, database, masterKey);
+        startedLog = auditLog;
       } catch (AuditException e) {
         throw new ServerException(e.getMessage(), e);
       }
@@ -188,7 +193,7 @@ public final class SignetServer implements AutoCloseable {
         throw new ServerException(
             "cannot listen on " + listen + ": " + oneLine(String.valueOf(e.getMessage())), e);
       }
-      SignetServer server = new SignetServer(web, database, routes, dir.path());
+      SignetServer server = new SignetServer(web, database, auditLog, routes, dir.path());
       LOG.info(
           "signet server listening on https://"
               + listen.host()
@@ -201,6 +206,9 @@ public final class SignetServer implements AutoCloseable {
               + ")");
       return server;
     } catch (ServerException | StoreException | RuntimeException e) {
+      if (startedLog != null) {
+        closeAuditLog(startedLog);
+      }
       database.close();
       throw e;
     }
@@ -235,9 +243,21 @@ public final class SignetServer implements AutoCloseable {
     try {
       web.stop();
     } finally {
+      closeAuditLog(auditLog);
       database.close();
       LOG.info("signet server stopped");
       stopped.countDown();
+    }
+  }
+
+  /** Commits the appends already queued, then stops the log's sequencer, before the pool goes. */
+  private static void closeAuditLog(AuditLog log) {
+    if (log instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        LOG.warning("cannot close the audit log: " + oneLine(String.valueOf(e.getMessage())));
+      }
     }
   }
 
@@ -314,7 +334,10 @@ public final class SignetServer implements AutoCloseable {
       }
       // OPTIONAL: a client certificate is one credential among several (OIDC, project tokens),
       // so the handshake asks for one and the origin verifiers decide whether it is required.
-      b.trust(cas).clientAuth(TlsClientAuth.OPTIONAL);
+      // The handshake accepts any chain (it still proves possession of the certificate's key):
+      // the origin verifier checks it against these CAs on every request, so that a refused
+      // certificate gets an answer and a DENIED audit entry instead of a silent reset.
+      b.trustAll(true).clientAuth(TlsClientAuth.OPTIONAL);
     } else {
       b.clientAuth(TlsClientAuth.NONE);
     }

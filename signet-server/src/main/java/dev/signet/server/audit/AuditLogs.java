@@ -1,17 +1,16 @@
 package dev.signet.server.audit;
 
-import dev.signet.keys.Algorithm;
-import dev.signet.keys.KeyException;
-import dev.signet.keys.SoftwareKey;
 import dev.signet.server.ServerConfig;
 import dev.signet.server.store.Database;
-import dev.signet.tlog.NoteSigner;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import javax.crypto.SecretKey;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /** Opens the server's audit log and the secrets that go with it. */
 public final class AuditLogs {
@@ -21,21 +20,59 @@ public final class AuditLogs {
   private AuditLogs() {}
 
   /**
-   * The server's audit log. For now the in-memory reference log with a per-process key: not
-   * durable, so a restart starts a new log. The database-backed log replaces it.
+   * The server's audit log, in its database: durable, shared by every process on the database,
+   * signed with the log key sealed under {@code masterKey}. The origin comes from the configuration
+   * file's {@code audit: {origin: …}}, else {@link #DEFAULT_ORIGIN}.
    */
-  public static AuditLog open(ServerConfig config, Database database, SecretKey masterKey)
+  public static JdbcAuditLog open(ServerConfig config, Database database, SecretKey masterKey)
       throws AuditException {
+    return JdbcAuditLog.open(database, origin(config), masterKey, JdbcAuditLog.Settings.defaults());
+  }
+
+  /** The configured origin: {@code audit.origin}, a scalar. */
+  static String origin(ServerConfig config) throws AuditException {
+    Node section = config.otherSections().get("audit");
+    if (section == null) {
+      return DEFAULT_ORIGIN;
+    }
+    String where = config.source() + ": audit";
+    if (!(section instanceof MappingNode map)) {
+      throw new AuditException(where + " must be a mapping");
+    }
+    @org.jspecify.annotations.Nullable String origin = null;
+    for (NodeTuple t : map.getValue()) {
+      String name = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "<not a scalar>";
+      if (!name.equals("origin")) {
+        throw new AuditException(where + ": unknown setting " + name + " (known: origin)");
+      }
+      if (!(t.getValueNode() instanceof ScalarNode v)) {
+        throw new AuditException(where + ".origin must be a string");
+      }
+      origin = v.getValue();
+    }
+    if (origin == null) {
+      return DEFAULT_ORIGIN;
+    }
     try {
-      SoftwareKey key =
-          SoftwareKey.fromPkcs8(
-              SoftwareKey.generatePkcs8(Algorithm.EdDSA, new SecureRandom()),
-              Algorithm.EdDSA,
-              "audit-log",
-              "audit log key");
-      return new InMemoryAuditLog(DEFAULT_ORIGIN, NoteSigner.of(DEFAULT_ORIGIN, key));
-    } catch (KeyException e) {
-      throw new AuditException("cannot create the audit log key: " + e.getMessage(), e);
+      checkOrigin(origin);
+    } catch (AuditException e) {
+      throw new AuditException(where + ".origin: " + e.getMessage(), e);
+    }
+    return origin;
+  }
+
+  /** An origin is a checkpoint's first line and the log key's name: no spaces, no {@code +}. */
+  static void checkOrigin(String origin) throws AuditException {
+    if (origin.isEmpty() || origin.length() > AuditLimits.MAX_ORIGIN_CHARS) {
+      throw new AuditException(
+          "the audit log origin must be 1.." + AuditLimits.MAX_ORIGIN_CHARS + " characters");
+    }
+    for (int i = 0; i < origin.length(); i++) {
+      char ch = origin.charAt(i);
+      if (ch <= 0x20 || ch == '+' || ch >= 0x7f) {
+        throw new AuditException(
+            "the audit log origin must be printable ASCII without spaces or '+'");
+      }
     }
   }
 

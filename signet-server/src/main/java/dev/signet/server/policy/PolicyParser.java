@@ -56,7 +56,8 @@ final class PolicyParser {
     this.issuers = issuers;
   }
 
-  PolicySet parseDocument(Node root, Set<String> siblingKeys) throws InputException {
+  PolicySet parseDocument(Node root, Set<String> siblingKeys, boolean projectsRequired)
+      throws InputException {
     Mapping top = mapping(root, "the policy document");
     for (Entry e : top.entries().values()) {
       if (!e.key().equals("projects") && !siblingKeys.contains(e.key())) {
@@ -67,10 +68,13 @@ final class PolicyParser {
       }
     }
     Entry projects = top.entries().get("projects");
+    TreeMap<String, ProjectPolicy> out = new TreeMap<>();
     if (projects == null) {
+      if (!projectsRequired) {
+        return new PolicySet(out);
+      }
       throw new InputException(source, top.where(), "missing key \"projects\"");
     }
-    TreeMap<String, ProjectPolicy> out = new TreeMap<>();
     if (projects.value() instanceof Scalar s && s.value().isEmpty()) {
       return new PolicySet(out); // "projects:" with nothing under it: no project may sign
     }

@@ -22,19 +22,21 @@ public record PolicySet(SortedMap<String, ProjectPolicy> projects) {
   /** A standalone policy file: one top-level key, {@code projects}. */
   public static PolicySet parse(String text, String source, IssuerVocabularies issuers)
       throws InputException {
-    return new PolicyParser(source, issuers).parseDocument(PolicyYaml.read(text, source), Set.of());
+    return new PolicyParser(source, issuers)
+        .parseDocument(PolicyYaml.read(text, source), Set.of(), true);
   }
 
   /**
    * The {@code projects:} section of the server configuration file. Top-level keys in {@code
    * siblingKeys} belong to the configuration loader, which checks them; any other key is refused
-   * here, so a typo at the top level never goes unnoticed.
+   * here, so a typo at the top level never goes unnoticed. A file without {@code projects:} has no
+   * project (nothing may be signed), as a server without a configuration file.
    */
   public static PolicySet parseConfig(
       String text, String source, Set<String> siblingKeys, IssuerVocabularies issuers)
       throws InputException {
     return new PolicyParser(source, issuers)
-        .parseDocument(PolicyYaml.read(text, source), siblingKeys);
+        .parseDocument(PolicyYaml.read(text, source), siblingKeys, false);
   }
 
   public Optional<ProjectPolicy> project(String name) {

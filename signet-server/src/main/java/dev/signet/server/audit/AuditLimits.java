@@ -1,0 +1,37 @@
+package dev.signet.server.audit;
+
+import java.time.Duration;
+
+/** Every limit of the audit log and its routes, in one place. */
+final class AuditLimits {
+  private AuditLimits() {}
+
+  /** Entries per transaction and checkpoint, by default and at most. */
+  static final int DEFAULT_BATCH = 256;
+
+  static final int MAX_BATCH = 4096;
+
+  /** The longest a sequencer may wait to fill a batch. */
+  static final Duration MAX_LINGER = Duration.ofMillis(250);
+
+  /** Appends waiting for the sequencer before new ones are refused (back-pressure). */
+  static final int MAX_QUEUED_APPENDS = 65_536;
+
+  /** How long an append may wait for room in the queue. */
+  static final Duration QUEUE_WAIT = Duration.ofSeconds(5);
+
+  /** How long an append waits to be durable before the caller is refused. */
+  static final Duration APPEND_TIMEOUT = Duration.ofSeconds(30);
+
+  /** How often an idle sequencer looks whether the log was closed. */
+  static final Duration SEQUENCER_POLL = Duration.ofMillis(200);
+
+  /** Attempts of a batch whose transaction lost a lock race before it committed. */
+  static final int MAX_ATTEMPTS = 5;
+
+  /** Longest origin (first checkpoint line, key name). */
+  static final int MAX_ORIGIN_CHARS = 255;
+
+  /** Longest decimal query parameter (a uint63 has 19 digits). */
+  static final int MAX_NUMBER_CHARS = 19;
+}
