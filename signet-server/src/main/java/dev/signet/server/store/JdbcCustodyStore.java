@@ -173,24 +173,18 @@ final class JdbcCustodyStore implements CustodyStore {
   /** The compare-and-set: an insert for a new key, else an update guarded by the revision. */
   private static boolean swapKey(Connection c, long expected, KeyRecord k) throws SQLException {
     if (expected == 0) {
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO custody_keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, k.project());
-        ps.setString(2, k.name());
-        ps.setString(3, k.algorithm().name());
-        ps.setString(4, k.kind().name());
-        ps.setInt(5, k.currentVersion());
-        ps.setLong(6, k.revision());
-        Sql.setInstant(ps, 7, k.createdAt());
-        ps.executeUpdate();
-        return true;
-      } catch (SQLException e) {
-        if (Sql.isUniqueViolation(e)) {
-          return false;
-        }
-        throw e;
-      }
+      return Sql.insertOnce(
+          c,
+          "INSERT INTO custody_keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)",
+          ps -> {
+            ps.setString(1, k.project());
+            ps.setString(2, k.name());
+            ps.setString(3, k.algorithm().name());
+            ps.setString(4, k.kind().name());
+            ps.setInt(5, k.currentVersion());
+            ps.setLong(6, k.revision());
+            Sql.setInstant(ps, 7, k.createdAt());
+          });
     }
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -222,36 +216,30 @@ final class JdbcCustodyStore implements CustodyStore {
   }
 
   private static boolean insertVersion(Connection c, VersionRecord v) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO custody_versions ("
-                + VERSION_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, v.project());
-      ps.setString(2, v.name());
-      ps.setInt(3, v.version());
-      ps.setString(4, v.algorithm().name());
-      ps.setString(5, v.kind().name());
-      ps.setBytes(6, v.spki());
-      byte[] sealed = v.sealed();
-      if (sealed == null) {
-        ps.setNull(7, java.sql.Types.VARBINARY);
-      } else {
-        ps.setBytes(7, sealed);
-      }
-      ps.setString(8, v.hsmReference());
-      ps.setString(9, v.state().name());
-      Sql.setInstant(ps, 10, v.createdAt());
-      Sql.setInstant(ps, 11, v.retiredAt());
-      Sql.setInstant(ps, 12, v.revokedAt());
-      ps.executeUpdate();
-      return true;
-    } catch (SQLException e) {
-      if (Sql.isUniqueViolation(e)) {
-        return false;
-      }
-      throw e;
-    }
+    return Sql.insertOnce(
+        c,
+        "INSERT INTO custody_versions ("
+            + VERSION_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ps -> {
+          ps.setString(1, v.project());
+          ps.setString(2, v.name());
+          ps.setInt(3, v.version());
+          ps.setString(4, v.algorithm().name());
+          ps.setString(5, v.kind().name());
+          ps.setBytes(6, v.spki());
+          byte[] sealed = v.sealed();
+          if (sealed == null) {
+            ps.setNull(7, java.sql.Types.VARBINARY);
+          } else {
+            ps.setBytes(7, sealed);
+          }
+          ps.setString(8, v.hsmReference());
+          ps.setString(9, v.state().name());
+          Sql.setInstant(ps, 10, v.createdAt());
+          Sql.setInstant(ps, 11, v.retiredAt());
+          Sql.setInstant(ps, 12, v.revokedAt());
+        });
   }
 
   private static void updateState(Connection c, VersionRecord v) throws SQLException {

@@ -46,29 +46,23 @@ final class JdbcGrantStore implements GrantStore {
 
   /** Inserts on {@code c} (in its transaction); false when the id is taken. */
   static boolean insert(Connection c, Grant g) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO grants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      ps.setString(1, g.id());
-      ps.setString(2, g.project());
-      ps.setString(3, g.rule());
-      ps.setString(4, g.ruleHash());
-      ps.setString(5, Sql.joinList(g.keys(), "grant keys"));
-      ps.setString(6, operations(g.operations()));
-      ps.setString(7, g.requestId());
-      Sql.setInstant(ps, 8, g.issuedAt());
-      Sql.setInstant(ps, 9, g.expiresAt());
-      ps.setInt(10, g.maxSignatures());
-      ps.setInt(11, g.used());
-      Sql.setInstant(ps, 12, g.revokedAt());
-      ps.executeUpdate();
-      return true;
-    } catch (SQLException e) {
-      if (Sql.isUniqueViolation(e)) {
-        return false;
-      }
-      throw e;
-    }
+    return Sql.insertOnce(
+        c,
+        "INSERT INTO grants (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ps -> {
+          ps.setString(1, g.id());
+          ps.setString(2, g.project());
+          ps.setString(3, g.rule());
+          ps.setString(4, g.ruleHash());
+          ps.setString(5, Sql.joinList(g.keys(), "grant keys"));
+          ps.setString(6, operations(g.operations()));
+          ps.setString(7, g.requestId());
+          Sql.setInstant(ps, 8, g.issuedAt());
+          Sql.setInstant(ps, 9, g.expiresAt());
+          ps.setInt(10, g.maxSignatures());
+          ps.setInt(11, g.used());
+          Sql.setInstant(ps, 12, g.revokedAt());
+        });
   }
 
   @Override

@@ -3,7 +3,6 @@ package dev.signet.server.store;
 import dev.signet.server.approval.PendingStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -23,22 +22,16 @@ final class JdbcPendingStore implements PendingStore {
             db,
             "store pending work",
             c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "INSERT INTO pending_work (request_id, kind, body, created_at)"
-                          + " VALUES (?, ?, ?, ?)")) {
-                ps.setString(1, work.requestId());
-                ps.setString(2, work.kind());
-                ps.setBytes(3, work.body());
-                Sql.setInstant(ps, 4, Instant.now());
-                ps.executeUpdate();
-                return true;
-              } catch (SQLException e) {
-                if (Sql.isUniqueViolation(e)) {
-                  return false;
-                }
-                throw e;
-              }
+              return Sql.insertOnce(
+                  c,
+                  "INSERT INTO pending_work (request_id, kind, body, created_at)"
+                      + " VALUES (?, ?, ?, ?)",
+                  ps -> {
+                    ps.setString(1, work.requestId());
+                    ps.setString(2, work.kind());
+                    ps.setBytes(3, work.body());
+                    Sql.setInstant(ps, 4, Instant.now());
+                  });
             });
     if (!inserted) {
       throw new IllegalStateException("request " + work.requestId() + " exists");

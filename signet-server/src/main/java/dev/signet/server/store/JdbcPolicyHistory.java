@@ -5,7 +5,6 @@ import dev.signet.server.policy.PolicySnapshot;
 import dev.signet.server.policy.PolicyVersion;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,22 +29,16 @@ final class JdbcPolicyHistory implements PolicyHistory {
         db,
         "record policy version",
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO policy_versions (version, canonical_json, loaded_from, loaded_at)"
-                      + " VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, snapshot.version().value());
-            ps.setString(2, snapshot.canonicalJson());
-            ps.setString(3, source);
-            Sql.setInstant(ps, 4, loadedAt);
-            ps.executeUpdate();
-            return true;
-          } catch (SQLException e) {
-            if (Sql.isUniqueViolation(e)) {
-              return false;
-            }
-            throw e;
-          }
+          return Sql.insertOnce(
+              c,
+              "INSERT INTO policy_versions (version, canonical_json, loaded_from, loaded_at)"
+                  + " VALUES (?, ?, ?, ?)",
+              ps -> {
+                ps.setString(1, snapshot.version().value());
+                ps.setString(2, snapshot.canonicalJson());
+                ps.setString(3, source);
+                Sql.setInstant(ps, 4, loadedAt);
+              });
         });
   }
 

@@ -3,7 +3,6 @@ package dev.signet.server.store;
 import dev.signet.server.approval.PrincipalStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,22 +32,16 @@ final class JdbcPrincipalStore implements PrincipalStore {
         db,
         "add principal",
         c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO principals (name, roles, created_at, disabled_at)"
-                      + " VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, p.name());
-            ps.setString(2, roles);
-            Sql.setInstant(ps, 3, p.createdAt());
-            Sql.setInstant(ps, 4, p.disabledAt());
-            ps.executeUpdate();
-            return true;
-          } catch (SQLException e) {
-            if (Sql.isUniqueViolation(e)) {
-              return false;
-            }
-            throw e;
-          }
+          return Sql.insertOnce(
+              c,
+              "INSERT INTO principals (name, roles, created_at, disabled_at)"
+                  + " VALUES (?, ?, ?, ?)",
+              ps -> {
+                ps.setString(1, p.name());
+                ps.setString(2, roles);
+                Sql.setInstant(ps, 3, p.createdAt());
+                Sql.setInstant(ps, 4, p.disabledAt());
+              });
         });
   }
 
@@ -102,24 +95,18 @@ final class JdbcPrincipalStore implements PrincipalStore {
             db,
             "add principal token",
             c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "INSERT INTO principal_tokens (id, principal, secret_sha256, created_at,"
-                          + " expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, t.id());
-                ps.setString(2, t.principal());
-                ps.setString(3, t.secretSha256());
-                Sql.setInstant(ps, 4, t.createdAt());
-                Sql.setInstant(ps, 5, t.expiresAt());
-                Sql.setInstant(ps, 6, t.revokedAt());
-                ps.executeUpdate();
-                return true;
-              } catch (SQLException e) {
-                if (Sql.isUniqueViolation(e)) {
-                  return false;
-                }
-                throw e;
-              }
+              return Sql.insertOnce(
+                  c,
+                  "INSERT INTO principal_tokens (id, principal, secret_sha256, created_at,"
+                      + " expires_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
+                  ps -> {
+                    ps.setString(1, t.id());
+                    ps.setString(2, t.principal());
+                    ps.setString(3, t.secretSha256());
+                    Sql.setInstant(ps, 4, t.createdAt());
+                    Sql.setInstant(ps, 5, t.expiresAt());
+                    Sql.setInstant(ps, 6, t.revokedAt());
+                  });
             });
     if (!added) {
       throw new IllegalStateException("principal token id clash");

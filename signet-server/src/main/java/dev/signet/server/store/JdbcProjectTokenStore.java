@@ -4,7 +4,6 @@ import dev.signet.server.origin.ProjectTokenStore;
 import dev.signet.server.origin.StoredProjectToken;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
@@ -26,25 +25,19 @@ final class JdbcProjectTokenStore implements ProjectTokenStore {
             db,
             "add project token",
             c -> {
-              try (PreparedStatement ps =
-                  c.prepareStatement(
-                      "INSERT INTO project_tokens (id, project, operations, created_at,"
-                          + " expires_at, secret_sha256, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setString(1, token.id());
-                ps.setString(2, token.project());
-                ps.setString(3, operations);
-                Sql.setInstant(ps, 4, token.createdAt());
-                Sql.setInstant(ps, 5, token.expiresAt());
-                ps.setString(6, token.secretSha256());
-                Sql.setInstant(ps, 7, token.revokedAt());
-                ps.executeUpdate();
-                return true;
-              } catch (SQLException e) {
-                if (Sql.isUniqueViolation(e)) {
-                  return false;
-                }
-                throw e;
-              }
+              return Sql.insertOnce(
+                  c,
+                  "INSERT INTO project_tokens (id, project, operations, created_at,"
+                      + " expires_at, secret_sha256, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  ps -> {
+                    ps.setString(1, token.id());
+                    ps.setString(2, token.project());
+                    ps.setString(3, operations);
+                    Sql.setInstant(ps, 4, token.createdAt());
+                    Sql.setInstant(ps, 5, token.expiresAt());
+                    ps.setString(6, token.secretSha256());
+                    Sql.setInstant(ps, 7, token.revokedAt());
+                  });
             });
     if (!added) {
       throw new IllegalStateException("project token id clash");

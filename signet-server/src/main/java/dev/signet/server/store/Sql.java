@@ -84,6 +84,29 @@ final class Sql {
     }
   }
 
+  /** Binds the parameters of one statement. */
+  @FunctionalInterface
+  interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  /**
+   * Inserts one row and says whether it went in: false when its key exists. The insert-wins shape:
+   * of processes racing to insert one key, exactly one gets true.
+   */
+  static boolean insertOnce(Connection c, String sql, Binder binder) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      ps.executeUpdate();
+      return true;
+    } catch (SQLException e) {
+      if (isUniqueViolation(e)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   static boolean isUniqueViolation(SQLException e) {
     for (SQLException s = e; s != null; s = s.getNextException()) {
       if (UNIQUE_VIOLATION.equals(s.getSQLState())) {
