@@ -12,6 +12,12 @@ import java.util.List;
 public interface ServerModule {
   void install(ServerContext context, Routes routes) throws ServerException;
 
+  /**
+   * Releases what {@link #install} opened (unsealed keys, HSM sessions), after the listener has
+   * stopped and before the audit log and the database close. Must not throw.
+   */
+  default void close() {}
+
   /** Checks {@code /readyz} runs besides the database one, such as an HSM probe. */
   default List<ReadinessCheck> readinessChecks(ServerContext context) {
     return List.of();

@@ -92,6 +92,7 @@ public final class SignetServer implements AutoCloseable {
     }
   }
 
+  private final List<ServerModule> modules;
   private final WebServer web;
   private final Database database;
   private final AuditLog auditLog;
@@ -101,7 +102,13 @@ public final class SignetServer implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private SignetServer(
-      WebServer web, Database database, AuditLog auditLog, Routes routes, Path dataDir) {
+      WebServer web,
+      Database database,
+      AuditLog auditLog,
+      Routes routes,
+      Path dataDir,
+      List<ServerModule> modules) {
+    this.modules = List.copyOf(modules);
     this.web = web;
     this.database = database;
     this.auditLog = auditLog;
@@ -193,7 +200,8 @@ public final class SignetServer implements AutoCloseable {
         throw new ServerException(
             "cannot listen on " + listen + ": " + oneLine(String.valueOf(e.getMessage())), e);
       }
-      SignetServer server = new SignetServer(web, database, auditLog, routes, dir.path());
+      SignetServer server =
+          new SignetServer(web, database, auditLog, routes, dir.path(), options.modules());
       LOG.info(
           "signet server listening on https://"
               + listen.host()
@@ -243,6 +251,9 @@ public final class SignetServer implements AutoCloseable {
     try {
       web.stop();
     } finally {
+      for (ServerModule m : modules.reversed()) {
+        m.close();
+      }
       closeAuditLog(auditLog);
       database.close();
       LOG.info("signet server stopped");

@@ -6,6 +6,7 @@ import dev.signet.server.ServerModule;
 import dev.signet.server.admin.AdminRoutes;
 import dev.signet.server.http.Routes;
 import java.time.Clock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The service API: the CI-facing signing and public-key routes, and the admin and approver routes
@@ -13,6 +14,7 @@ import java.time.Clock;
  */
 public final class SigningModule implements ServerModule {
   private final Clock clock;
+  private volatile @Nullable SigningService service;
 
   public SigningModule() {
     this(Clock.systemUTC());
@@ -28,8 +30,23 @@ public final class SigningModule implements ServerModule {
     // The one seam for storage.
     ApiStores stores = ApiStores.jdbc(context.database(), clock);
     SigningService service = SigningService.create(context, stores, clock);
+    this.service = service;
     SigningRoutes signing = new SigningRoutes(service);
     signing.install(routes);
     new AdminRoutes(service, signing::signApproved).install(routes);
+  }
+
+  /** The service {@link #install} built, for tests. */
+  @Nullable SigningService service() {
+    return service;
+  }
+
+  /** Wipes the unsealed custody keys this module cached. */
+  @Override
+  public void close() {
+    SigningService s = service;
+    if (s != null) {
+      s.custody().close();
+    }
   }
 }

@@ -53,6 +53,7 @@ final class ApiHarness implements AutoCloseable {
   }
 
   final SignetServer server;
+  final SigningModule module = new SigningModule();
   final ServerContext context;
   final Path data;
   final String adminToken;
@@ -73,7 +74,7 @@ final class ApiHarness implements AutoCloseable {
                 Map.of(),
                 new PrintWriter(out, true),
                 false,
-                List.of(capture, new SigningModule())));
+                List.of(capture, module)));
     context = java.util.Objects.requireNonNull(capture.context);
     Matcher m = Pattern.compile("(signet_admin_[A-Za-z0-9_-]+)").matcher(out.toString());
     if (!m.find()) {
