@@ -1,5 +1,6 @@
 package dev.signet.server.policy;
 
+import dev.signet.server.origin.IssuerPreset;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,6 +33,12 @@ public interface IssuerVocabularies {
       if (!knownClaims.containsAll(tenantClaims)) {
         throw new IllegalArgumentException("tenant claims must be known claims");
       }
+    }
+
+    /** The vocabulary of one of the origin package's presets (GitHub, Buildkite, GitLab). */
+    public static Vocabulary of(IssuerPreset preset) {
+      return new Vocabulary(
+          preset.tenantClaims(), preset.claims(), Set.copyOf(preset.claimPrefixes()));
     }
 
     public boolean knows(String claim) {

@@ -169,9 +169,7 @@ public final class SigningService {
             // A custom issuer: its claims are unknown to us, so a policy may name any of them.
             return Optional.of(new IssuerVocabularies.Vocabulary(Set.of(), Set.of(), Set.of("")));
           }
-          return Optional.of(
-              new IssuerVocabularies.Vocabulary(
-                  p.tenantClaims(), p.claims(), Set.copyOf(p.claimPrefixes())));
+          return Optional.of(IssuerVocabularies.Vocabulary.of(p));
         }
       }
       return Optional.empty();

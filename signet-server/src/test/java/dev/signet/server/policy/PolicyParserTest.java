@@ -53,7 +53,7 @@ class PolicyParserTest {
       textBlock =
           """
           unknown rule key      | - name: r\\n  token: true\\n  tokn: true                                         | p.yaml: line 8, column 9: unknown key "tokn" (expected one of [approval, grant, keys, mtls, name, oidc, operations, pipeline, token])
-          buildkite tenant      | - name: r\\n  oidc: {issuer: buildkite, claims: {pipeline_slug: app}}             | p.yaml: line 7, column 15: rule "r": issuer buildkite is shared by many tenants: pin one of [organization_id]
+          buildkite tenant      | - name: r\\n  oidc: {issuer: buildkite, claims: {pipeline_slug: app}}             | p.yaml: line 7, column 15: rule "r": issuer buildkite is shared by many tenants: pin one of [organization_id, organization_slug]
           github tenant         | - name: r\\n  oidc: {issuer: github, claims: {repository: acme/app}}             | p.yaml: line 7, column 15: rule "r": issuer github is shared by many tenants: pin one of [enterprise_id, repository_owner_id]
           gitlab tenant         | - name: r\\n  oidc: {issuer: gitlab, claims: {project_path: acme/app}}           | p.yaml: line 7, column 15: rule "r": issuer gitlab is shared by many tenants: pin one of [namespace_id]
           tenant glob           | - name: r\\n  oidc: {issuer: buildkite, claims: {organization_id: "01*"}}        | p.yaml: line 7, column 61: rule "r": tenant claim organization_id must be pinned to exact values, not patterns
