@@ -71,7 +71,13 @@ final class ServerProcess implements AutoCloseable {
             .command()
             .orElseThrow(() -> new IllegalStateException("cannot tell which java runs the bench"));
     List<String> cmd = new ArrayList<>(List.of(java));
-    cmd.addAll(LAUNCHER_FLAGS);
+    // Another collector given with --server-jvm replaces the launcher's (the JVM refuses two).
+    boolean ownGc = jvmOptions.stream().anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"));
+    for (String f : LAUNCHER_FLAGS) {
+      if (!(ownGc && f.equals("-XX:+UseSerialGC"))) {
+        cmd.add(f);
+      }
+    }
     cmd.addAll(jvmOptions);
     cmd.addAll(
         List.of(
