@@ -24,6 +24,9 @@ final class ClientLimits {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
+  /** Revoking the session when the command ends: best effort, it must not hold the job up. */
+  static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(5);
+
   /** {@code buildkite-agent oidc request-token} talks to Buildkite's API; it gets this long. */
   static final Duration AGENT_TIMEOUT = Duration.ofSeconds(30);
 
