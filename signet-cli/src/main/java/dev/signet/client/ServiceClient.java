@@ -356,13 +356,19 @@ public final class ServiceClient implements AutoCloseable {
     } else {
       rb.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    if (auth) {
-      String token = authorization();
-      if (token != null) {
-        rb.header("Authorization", "Bearer " + token);
-      }
+    String token = auth ? authorization() : null;
+    if (token != null) {
+      rb.setHeader("Authorization", "Bearer " + token);
     }
     Answer a = send(rb.build());
+    if (token != null && a.status() == 401 && sessionRanOut(a.bytes())) {
+      // A long approval wait may outlive the session: a renewable identity opens another once.
+      String next = reopenSession(token);
+      if (next != null) {
+        rb.setHeader("Authorization", "Bearer " + next);
+        a = send(rb.build());
+      }
+    }
     if (a.status() == 200 || a.status() == 201 || a.status() == 202) {
       return json(a);
     }
@@ -416,6 +422,29 @@ public final class ServiceClient implements AutoCloseable {
     return b == null ? null : b.token();
   }
 
+  /**
+   * A new session after {@code spent} expired or ran out, when the identity can be fetched again
+   * (GitHub, Buildkite); null otherwise. Threads that saw the same spent session share one new one.
+   */
+  private synchronized @Nullable String reopenSession(String spent) throws KeyException {
+    String current = session;
+    if (current != null && !current.equals(spent)) {
+      return current;
+    }
+    CiIdentity.Bearer b = bearer;
+    if (current == null || b == null || !b.renewable()) {
+      return null;
+    }
+    session = openSession();
+    return session;
+  }
+
+  /** Whether a 401 says the session expired or was used up (not a refusal of the caller). */
+  private boolean sessionRanOut(byte[] bytes) {
+    String m = errorMessage(bytes, "unauthenticated");
+    return m != null && (m.startsWith("session_expired:") || m.startsWith("session_exhausted:"));
+  }
+
   /** {@code POST sessions} with the CI identity (and the client certificate, if configured). */
   private @Nullable String openSession() throws KeyException {
     CiIdentity.Bearer b = bearer();
@@ -424,12 +453,15 @@ public final class ServiceClient implements AutoCloseable {
             .timeout(ClientLimits.REQUEST_TIMEOUT)
             .header("Accept", "application/json")
             .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString("{}"));
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"ttlSeconds\":" + ClientLimits.SESSION_TTL_SECONDS + "}"));
     if (b != null) {
       rb.header("Authorization", "Bearer " + b.token());
     }
     Answer a = send(rb.build());
-    if (a.status() == 404 && !isOurError(a.bytes(), "not_found")) {
+    String notFound = a.status() == 404 ? errorMessage(a.bytes(), "not_found") : null;
+    if (a.status() == 404 && (notFound == null || !notFound.startsWith("no project"))) {
       return null; // a service from before sessions: its routes do not have this one
     }
     if (a.status() != 201) {
@@ -443,28 +475,30 @@ public final class ServiceClient implements AutoCloseable {
     return token;
   }
 
-  /** Whether a 404 came from the service's API (its error format with {@code code}). */
-  private boolean isOurError(byte[] bytes, String code) {
+  /** The message of the service's error answer with {@code code}, or null. */
+  private @Nullable String errorMessage(byte[] bytes, String code) {
     if (bytes.length > ClientLimits.MAX_ERROR_BYTES) {
-      return false;
+      return null;
     }
     try {
-      return JsonReader.withDefaultLimits()
-                  .parse(new String(bytes, StandardCharsets.UTF_8), display)
+      if (JsonReader.withDefaultLimits().parse(new String(bytes, StandardCharsets.UTF_8), display)
               instanceof JsonObject o
           && o.get("error") instanceof JsonObject e
           && e.get("code") instanceof JsonString s
           && s.value().equals(code)
-          && e.get("message") instanceof JsonString m
-          && m.value().startsWith("no project");
+          && e.get("message") instanceof JsonString m) {
+        return m.value();
+      }
     } catch (InputException e) {
-      return false;
+      // not the service's error format
     }
+    return null;
   }
 
   private synchronized CiIdentity.@Nullable Bearer bearer() throws KeyException {
     // Fetched on first use: `key public signet://…` needs no identity. A CI token is fetched for
-    // every request, since issuers may accept each one once.
+    // every use (a session exchange, or every request of a service without sessions), since
+    // issuers may accept each one once.
     if (!bearerLoaded || (bearer != null && bearer.renewable())) {
       bearer =
           CiIdentity.find(
