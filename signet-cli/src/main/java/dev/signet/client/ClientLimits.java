@@ -24,6 +24,15 @@ final class ClientLimits {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * The session lifetime asked for: the service's longest (it cuts it to the identity's own), as an
+   * approval may keep a command waiting; a renewable identity opens another when it runs out.
+   */
+  static final int SESSION_TTL_SECONDS = 900;
+
+  /** Revoking the session when the command ends: best effort, it must not hold the job up. */
+  static final Duration REVOKE_TIMEOUT = Duration.ofSeconds(5);
+
   /** {@code buildkite-agent oidc request-token} talks to Buildkite's API; it gets this long. */
   static final Duration AGENT_TIMEOUT = Duration.ofSeconds(30);
 

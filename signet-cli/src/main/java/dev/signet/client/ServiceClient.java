@@ -31,16 +31,22 @@ import org.jspecify.annotations.Nullable;
 /**
  * A connection to a Signet signing service named by {@code signet://HOST[:PORT]/PROJECT[/KEY]}:
  * HTTPS with the client's TLS ({@link ServiceTls}), the CI identity ({@link CiIdentity}) as bearer,
- * JSON in and out. Every failure is a {@link KeyException} whose one-line message names the service
- * and the HTTP status or error code, and never a token; a policy refusal carries a {@link
- * PolicyDeniedException} as its cause.
+ * JSON in and out. The CI identity is exchanged once, before the first request that needs it, for a
+ * short-lived session token of the project ({@code POST sessions}), which then authenticates the
+ * signing requests and the approval polls (a single-use ID token could authenticate only one), and
+ * is revoked when the client closes. Every failure is a {@link KeyException} whose one-line message
+ * names the service and the HTTP status or error code, and never a token; a policy refusal carries
+ * a {@link PolicyDeniedException} as its cause.
  */
 public final class ServiceClient implements AutoCloseable {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
   /** What a token looks like (a JWT, a project or admin token): never shown, whoever echoes it. */
   private static final Pattern TOKENS =
-      Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*|sg[pa]_[A-Za-z0-9_-]+");
+      Pattern.compile("eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*|sg[pas]_[A-Za-z0-9_-]+");
+
+  /** A session token as the service issues it. */
+  private static final Pattern SESSION = Pattern.compile("sgs_([0-9a-f]{16})_[0-9a-f]{64}");
 
   /**
    * How to reach and authenticate to the service.
@@ -80,6 +86,8 @@ public final class ServiceClient implements AutoCloseable {
   private final HttpClient http;
   private volatile CiIdentity.@Nullable Bearer bearer;
   private volatile boolean bearerLoaded;
+  private volatile @Nullable String session;
+  private volatile boolean sessionTried;
 
   private ServiceClient(KeyRef.Service ref, Settings settings, HttpClient http) {
     this.ref = ref;
@@ -348,18 +356,43 @@ public final class ServiceClient implements AutoCloseable {
     } else {
       rb.method(method, HttpRequest.BodyPublishers.noBody());
     }
-    if (auth) {
-      CiIdentity.Bearer b = bearer();
-      if (b != null) {
-        rb.header("Authorization", "Bearer " + b.token());
+    String token = auth ? authorization() : null;
+    if (token != null) {
+      rb.setHeader("Authorization", "Bearer " + token);
+    }
+    Answer a = send(rb.build());
+    if (token != null && a.status() == 401 && sessionRanOut(a.bytes())) {
+      // A long approval wait may outlive the session: a renewable identity opens another once.
+      String next = reopenSession(token);
+      if (next != null) {
+        rb.setHeader("Authorization", "Bearer " + next);
+        a = send(rb.build());
       }
     }
-    HttpResponse<InputStream> response;
-    byte[] bytes;
+    if (a.status() == 200 || a.status() == 201 || a.status() == 202) {
+      return json(a);
+    }
+    throw errorOf(a.status(), a.bytes());
+  }
+
+  /** One answer: status and body, bounded. */
+  @SuppressWarnings("ArrayRecordComponent") // the answer's own bytes, never handed out
+  private record Answer(int status, byte[] bytes) {}
+
+  private JsonObject json(Answer a) throws KeyException {
+    if (a.bytes().length > ClientLimits.MAX_RESPONSE_BYTES) {
+      throw malformed("the answer is larger than " + ClientLimits.MAX_RESPONSE_BYTES + " bytes");
+    }
+    return parseObject(new String(a.bytes(), StandardCharsets.UTF_8));
+  }
+
+  private Answer send(HttpRequest request) throws KeyException {
     try {
-      response = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> response =
+          http.send(request, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = response.body()) {
-        bytes = in.readNBytes(ClientLimits.MAX_RESPONSE_BYTES + 1);
+        return new Answer(
+            response.statusCode(), in.readNBytes(ClientLimits.MAX_RESPONSE_BYTES + 1));
       }
     } catch (IOException e) {
       throw new KeyException(
@@ -370,19 +403,102 @@ public final class ServiceClient implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new KeyException(KeyException.Reason.UNAVAILABLE, display + ": interrupted");
     }
-    int status = response.statusCode();
-    if (status == 200 || status == 201 || status == 202) {
-      if (bytes.length > ClientLimits.MAX_RESPONSE_BYTES) {
-        throw malformed("the answer is larger than " + ClientLimits.MAX_RESPONSE_BYTES + " bytes");
-      }
-      return parseObject(new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The bearer of an authenticated request: the session token, exchanged on first use. A service
+   * without sessions (404) gets the CI identity on every request, as before sessions existed.
+   */
+  private synchronized @Nullable String authorization() throws KeyException {
+    if (!sessionTried) {
+      sessionTried = true;
+      session = openSession();
     }
-    throw errorOf(status, bytes);
+    String s = session;
+    if (s != null) {
+      return s;
+    }
+    CiIdentity.Bearer b = bearer();
+    return b == null ? null : b.token();
+  }
+
+  /**
+   * A new session after {@code spent} expired or ran out, when the identity can be fetched again
+   * (GitHub, Buildkite); null otherwise. Threads that saw the same spent session share one new one.
+   */
+  private synchronized @Nullable String reopenSession(String spent) throws KeyException {
+    String current = session;
+    if (current != null && !current.equals(spent)) {
+      return current;
+    }
+    CiIdentity.Bearer b = bearer;
+    if (current == null || b == null || !b.renewable()) {
+      return null;
+    }
+    session = openSession();
+    return session;
+  }
+
+  /** Whether a 401 says the session expired or was used up (not a refusal of the caller). */
+  private boolean sessionRanOut(byte[] bytes) {
+    String m = errorMessage(bytes, "unauthenticated");
+    return m != null && (m.startsWith("session_expired:") || m.startsWith("session_exhausted:"));
+  }
+
+  /** {@code POST sessions} with the CI identity (and the client certificate, if configured). */
+  private @Nullable String openSession() throws KeyException {
+    CiIdentity.Bearer b = bearer();
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(base.resolve(projectPath("sessions")))
+            .timeout(ClientLimits.REQUEST_TIMEOUT)
+            .header("Accept", "application/json")
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"ttlSeconds\":" + ClientLimits.SESSION_TTL_SECONDS + "}"));
+    if (b != null) {
+      rb.header("Authorization", "Bearer " + b.token());
+    }
+    Answer a = send(rb.build());
+    String notFound = a.status() == 404 ? errorMessage(a.bytes(), "not_found") : null;
+    if (a.status() == 404 && (notFound == null || !notFound.startsWith("no project"))) {
+      return null; // a service from before sessions: its routes do not have this one
+    }
+    if (a.status() != 201) {
+      throw errorOf(a.status(), a.bytes());
+    }
+    JsonObject o = json(a);
+    String token = str(o, "token");
+    if (!SESSION.matcher(token).matches()) {
+      throw malformed("the session token is not sgs_<id>_<secret>");
+    }
+    return token;
+  }
+
+  /** The message of the service's error answer with {@code code}, or null. */
+  private @Nullable String errorMessage(byte[] bytes, String code) {
+    if (bytes.length > ClientLimits.MAX_ERROR_BYTES) {
+      return null;
+    }
+    try {
+      if (JsonReader.withDefaultLimits().parse(new String(bytes, StandardCharsets.UTF_8), display)
+              instanceof JsonObject o
+          && o.get("error") instanceof JsonObject e
+          && e.get("code") instanceof JsonString s
+          && s.value().equals(code)
+          && e.get("message") instanceof JsonString m) {
+        return m.value();
+      }
+    } catch (InputException e) {
+      // not the service's error format
+    }
+    return null;
   }
 
   private synchronized CiIdentity.@Nullable Bearer bearer() throws KeyException {
     // Fetched on first use: `key public signet://…` needs no identity. A CI token is fetched for
-    // every request, since issuers may accept each one once.
+    // every use (a session exchange, or every request of a service without sessions), since
+    // issuers may accept each one once.
     if (!bearerLoaded || (bearer != null && bearer.renewable())) {
       bearer =
           CiIdentity.find(
@@ -463,6 +579,10 @@ public final class ServiceClient implements AutoCloseable {
     if (b != null && !b.token().isEmpty()) {
       t = t.replace(b.token(), "[token]");
     }
+    String st = session;
+    if (st != null) {
+      t = t.replace(st, "[token]");
+    }
     t = TOKENS.matcher(t).replaceAll("[token]");
     t = t.replaceAll("\\p{Cntrl}+", " ").strip();
     return t.length() > ClientLimits.MAX_MESSAGE_CHARS
@@ -502,8 +622,29 @@ public final class ServiceClient implements AutoCloseable {
     return d.toSeconds() % 60 == 0 ? d.toMinutes() + " min" : d.toSeconds() + " s";
   }
 
+  /**
+   * Revokes the session (best effort: a job that ends without it leaves a session that expires
+   * within minutes) and closes the connection.
+   */
   @Override
   public void close() {
+    String s = session;
+    session = null;
+    if (s != null) {
+      java.util.regex.Matcher m = SESSION.matcher(s);
+      if (m.matches()) {
+        try {
+          send(
+              HttpRequest.newBuilder(base.resolve(projectPath("sessions/" + m.group(1))))
+                  .timeout(ClientLimits.REVOKE_TIMEOUT)
+                  .header("Authorization", "Bearer " + s)
+                  .DELETE()
+                  .build());
+        } catch (KeyException e) {
+          // Best effort: the session expires on its own.
+        }
+      }
+    }
     http.close();
   }
 }

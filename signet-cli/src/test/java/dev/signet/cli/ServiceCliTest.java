@@ -382,7 +382,7 @@ class ServiceCliTest {
   }
 
   @Test
-  void severalFilesEachGetTheirReceiptWithFreshGithubTokens() throws Exception {
+  void severalFilesEachGetTheirReceiptThroughOneSession() throws Exception {
     Path dir = Files.createTempDirectory(tmp, "several");
     List<String> args = new ArrayList<>(List.of("artifact", "sign", "--key", ref));
     for (int i = 0; i < 3; i++) {
@@ -394,7 +394,8 @@ class ServiceCliTest {
       useEnv(githubEnv(github));
       Cli sign = Cli.run(args.toArray(String[]::new));
       assertThat(sign.exitCode()).as(sign.err()).isZero();
-      assertThat(calls.get()).isEqualTo(3);
+      // One ID token, exchanged once for a session that signs every file.
+      assertThat(calls.get()).isEqualTo(1);
       for (int i = 0; i < 3; i++) {
         assertThat(dir.resolve("f" + i + ".sigstore.json")).exists();
         assertAuditVerifies(
@@ -611,6 +612,68 @@ class ServiceCliTest {
     } finally {
       github.stop(0);
     }
+  }
+
+  @Test
+  void aSingleUseIdentityTokenFileSignsAfterApprovalThroughItsSession() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "single-use");
+    Path file = Files.writeString(dir.resolve("fix.bin"), "fix");
+    // One token with one jti: the exchange spends it; the sign request and every approval poll
+    // go through the session.
+    Path tokenFile = Files.writeString(dir.resolve("token"), githubToken("refs/heads/hotfix/z"));
+    useEnv(Map.of());
+    StringWriter err = new StringWriter();
+    Path sig = dir.resolve("fix.sig");
+    var done =
+        java.util.concurrent.CompletableFuture.supplyAsync(() ->
+            Main.run(
+                new String[] {
+                  "artifact",
+                  "sign",
+                  "--key",
+                  ref,
+                  "--identity-token",
+                  tokenFile.toString(),
+                  "--output-signature",
+                  sig.toString(),
+                  file.toString()
+                },
+                new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true)));
+    String id = awaitRequestId(err);
+    Thread.sleep(1500); // at least one poll before the approval
+    HttpResponse<String> approver =
+        http(
+            "POST",
+            "/v1/admin/principals",
+            "{\"name\":\"carol\",\"roles\":[\"release-managers\"]}",
+            adminToken);
+    assertThat(approver.statusCode()).as(approver.body()).isEqualTo(201);
+    HttpResponse<String> approved =
+        http("POST", "/v1/requests/" + id + "/approve", "{}", member(approver.body(), "token"));
+    assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+    assertThat(done.get(60, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isZero();
+    assertThat(sig).exists();
+    assertThat(err.toString()).doesNotContain("sgs_");
+
+    // The audit log: the session was issued, asked for approval, and revoked by the CLI at its end.
+    String session = null;
+    boolean revoked = false;
+    var log = context.get().auditLog();
+    long size = Long.parseLong(log.checkpoint().split("\n")[1]);
+    for (byte[] leaf : log.entries(Math.max(0, size - 50), size)) {
+      String e = new String(leaf, java.nio.charset.StandardCharsets.UTF_8);
+      if (e.contains("\"APPROVAL_REQUESTED\"") && e.contains(id)) {
+        Matcher m = Pattern.compile("\"session\":\"([0-9a-f]{16})\"").matcher(e);
+        assertThat(m.find()).as(e).isTrue();
+        session = m.group(1);
+      }
+      if (session != null && e.contains("\"SESSION_REVOKED\"") && e.contains(session)) {
+        revoked = true;
+      }
+    }
+    assertThat(session).as("the pending request names its session").isNotNull();
+    assertThat(revoked).as("the CLI revoked its session").isTrue();
   }
 
   @Test

@@ -84,7 +84,9 @@ public record AuditEvent(
     TOKEN_ISSUED,
     TOKEN_REVOKED,
     PRINCIPAL_CREATED,
-    ADMIN_TOKEN_ISSUED
+    ADMIN_TOKEN_ISSUED,
+    SESSION_ISSUED,
+    SESSION_REVOKED
   }
 
   /** A key version: enough to find its public key in the project's JWKS and to pin it. */

@@ -19,6 +19,9 @@ public final class SigningLimits {
   /** An admin request body. */
   public static final long MAX_ADMIN_BODY_BYTES = 16 * 1024;
 
+  /** A session exchange body ({@code {"ttlSeconds":N,"maxUses":N}}). */
+  public static final long MAX_SESSION_BODY_BYTES = 1024;
+
   /** The optional caller-supplied label of what is signed. */
   public static final int MAX_NAME_CHARS = 256;
 

@@ -33,6 +33,7 @@ public final class SigningModule implements ServerModule {
     this.service = service;
     SigningRoutes signing = new SigningRoutes(service);
     signing.install(routes);
+    new SessionRoutes(service).install(routes);
     new AdminRoutes(service, signing::signApproved).install(routes);
   }
 

@@ -153,7 +153,9 @@ final class SigningRoutes {
       throws ApiException {
     String project = req.path().pathParameters().get("project");
     byte[] body = RequestContext.body(req, SigningLimits.MAX_SIGN_BODY_BYTES);
-    Origin origin = service.authenticateCi(rc, req, project);
+    SigningService.Caller.Ci ci = service.authenticateCi(rc, req, project);
+    Origin origin = ci.origin();
+    String session = ci.session();
     Parsed p = parse(kind, body);
     String key = resolveKey(project, p.key(), p.operation());
     VersionRecord current = currentVersion(project, key);
@@ -167,6 +169,7 @@ final class SigningRoutes {
             service
                 .event(AuditEvent.Type.DENIED, rc, project)
                 .caller(caller)
+                .session(session)
                 .subject(p.subject())
                 .policy(outcome(d, null))
                 .detail("stage", "policy")
@@ -193,7 +196,8 @@ final class SigningRoutes {
                     caller,
                     outcome(d, na.rule().rule()),
                     g.grant().id(),
-                    null);
+                    null,
+                    session);
             ApiRouting.writeJson(res, 200, out);
           }
           case Approvals.Submission.Pending pending -> {
@@ -204,6 +208,7 @@ final class SigningRoutes {
                 service
                     .event(AuditEvent.Type.APPROVAL_REQUESTED, rc, project)
                     .caller(caller)
+                    .session(session)
                     .subject(p.subject())
                     .policy(outcome(d, na.rule().rule()))
                     .approvalRequest(r.id())
@@ -220,7 +225,8 @@ final class SigningRoutes {
       case Decision.Allow allow -> {
         service.context().metrics().decision("allow", d.reason().code());
         Map<String, Object> out =
-            signAndRecord(rc, project, key, p, caller, outcome(d, allow.rule().rule()), null, null);
+            signAndRecord(
+                rc, project, key, p, caller, outcome(d, allow.rule().rule()), null, null, session);
         ApiRouting.writeJson(res, 200, out);
       }
     }
@@ -244,7 +250,7 @@ final class SigningRoutes {
         new AuditEvent.PolicyOutcome(
             hex(r.policyVersion()), "approval", r.rule().rule(), "approved");
     Map<String, Object> out =
-        signAndRecord(rc, r.project(), r.key(), p, caller, policy, null, r.id());
+        signAndRecord(rc, r.project(), r.key(), p, caller, policy, null, r.id(), null);
     service.stores().pending().complete(r.id(), JsonBody.JSON.writeValueAsString(out));
     return out;
   }
@@ -258,7 +264,8 @@ final class SigningRoutes {
       AuditEvent.@Nullable Caller caller,
       AuditEvent.PolicyOutcome policy,
       @Nullable String grantId,
-      @Nullable String approvalRequestId)
+      @Nullable String approvalRequestId,
+      @Nullable String session)
       throws ApiException {
     long start = System.nanoTime();
     SigningKey sk;
@@ -310,6 +317,7 @@ final class SigningRoutes {
         service.append(
             service
                 .event(AuditEvent.Type.SIGNED, rc, project)
+                .session(session)
                 .key(SigningService.auditKey(v))
                 .subject(p.subject())
                 .signatureSha256(signatureSha256)

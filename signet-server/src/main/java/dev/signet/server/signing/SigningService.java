@@ -31,6 +31,8 @@ import dev.signet.server.policy.IssuerVocabularies;
 import dev.signet.server.policy.PolicyEngine;
 import dev.signet.server.policy.PolicySet;
 import dev.signet.server.policy.PolicySnapshot;
+import dev.signet.server.session.SessionException;
+import dev.signet.server.session.Sessions;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 import java.io.IOException;
@@ -85,6 +87,7 @@ public final class SigningService {
   private final PolicyEngine policies;
   private final Approvals approvals;
   private final PrincipalTokens principalTokens;
+  private final Sessions sessions;
   private final @Nullable Path configFile;
   private final Object reloadLock = new Object();
 
@@ -105,6 +108,7 @@ public final class SigningService {
     this.configFile = configFile;
     this.projectTokens = new ProjectTokens(stores.stores().projectTokens(), clock);
     this.principalTokens = new PrincipalTokens(stores.stores().principals(), clock);
+    this.sessions = new Sessions(stores.stores().sessions(), clock);
     OidcVerifier oidc;
     try {
       oidc =
@@ -247,6 +251,10 @@ public final class SigningService {
     return projectTokens;
   }
 
+  public Sessions sessions() {
+    return sessions;
+  }
+
   public ApiStores stores() {
     return stores;
   }
@@ -271,7 +279,17 @@ public final class SigningService {
 
   /** Who sent a request: a CI job (verified origin) or a person (admin or approver principal). */
   public sealed interface Caller {
-    record Ci(Origin origin) implements Caller {}
+    /**
+     * A CI job.
+     *
+     * @param session the session the request came through ({@code sgs_} token), or null when it
+     *     presented its credentials itself
+     */
+    record Ci(Origin origin, @Nullable String session) implements Caller {
+      public Ci(Origin origin) {
+        this(origin, null);
+      }
+    }
 
     record Person(String name, Set<String> roles) implements Caller {
       public Person {
@@ -287,6 +305,22 @@ public final class SigningService {
    * @param project the project the route is about, for the audit entry, or null
    */
   public Caller authenticate(RequestContext rc, ServerRequest request, @Nullable String project)
+      throws ApiException {
+    return authenticate(rc, request, project, Use.LOOK);
+  }
+
+  /** What a request does with a session token. */
+  private enum Use {
+    /** Reads (a request's status) or revokes: takes no use. */
+    LOOK,
+    /** Signs: takes one of the session's uses. */
+    SIGN,
+    /** Opens a session: a session token is refused (no chaining, no extension). */
+    EXCHANGE
+  }
+
+  private Caller authenticate(
+      RequestContext rc, ServerRequest request, @Nullable String project, Use use)
       throws ApiException {
     Optional<String> header = request.headers().first(HeaderNames.AUTHORIZATION);
     String bearer = null;
@@ -308,6 +342,13 @@ public final class SigningService {
         && (bearer.startsWith(PRINCIPAL_TOKEN_PREFIX)
             || bearer.startsWith(FIRST_ADMIN_TOKEN_PREFIX))) {
       return principal(rc, project, bearer);
+    }
+    if (bearer != null && Sessions.looksLikeSession(bearer)) {
+      if (use == Use.EXCHANGE) {
+        throw unauthenticated(
+            rc, project, "not_accepted", "a session token cannot open another session");
+      }
+      return session(rc, project, bearer, use == Use.SIGN);
     }
     String projectToken = null;
     String idToken = null;
@@ -335,15 +376,61 @@ public final class SigningService {
     return new Caller.Ci(origin);
   }
 
-  /** Authenticates a CI caller; a person's token is refused here. */
-  public Origin authenticateCi(RequestContext rc, ServerRequest request, String project)
+  /**
+   * Authenticates a CI caller of a signing request; a person's token is refused here. A session
+   * token gives its stored origin and spends one of its uses.
+   */
+  public Caller.Ci authenticateCi(RequestContext rc, ServerRequest request, String project)
       throws ApiException {
-    Caller c = authenticate(rc, request, project);
+    Caller c = authenticate(rc, request, project, Use.SIGN);
+    if (c instanceof Caller.Ci ci) {
+      return ci;
+    }
+    throw unauthenticated(
+        rc, project, "not_accepted", "admin and approver tokens cannot ask for signatures");
+  }
+
+  /**
+   * Authenticates the exchange of CI credentials for a session: exactly like a signing request,
+   * except that a session token is refused.
+   */
+  public Origin authenticateExchange(RequestContext rc, ServerRequest request, String project)
+      throws ApiException {
+    Caller c = authenticate(rc, request, project, Use.EXCHANGE);
     if (c instanceof Caller.Ci ci) {
       return ci.origin();
     }
     throw unauthenticated(
-        rc, project, "not_accepted", "admin and approver tokens cannot ask for signatures");
+        rc, project, "not_accepted", "admin and approver tokens cannot open sessions");
+  }
+
+  private Caller.Ci session(
+      RequestContext rc, @Nullable String project, String bearer, boolean spend)
+      throws ApiException {
+    List<X509Certificate> peer = rc.peerCertificates();
+    String certificate = null;
+    if (!peer.isEmpty()) {
+      try {
+        certificate = sha256Hex(peer.getFirst().getEncoded());
+      } catch (java.security.cert.CertificateEncodingException e) {
+        throw unauthenticated(rc, project, "malformed", "the client certificate cannot be read");
+      }
+    }
+    try {
+      Sessions.Session s = sessions.authenticate(bearer, project, certificate, spend);
+      return new Caller.Ci(s.origin(), s.id());
+    } catch (SessionException e) {
+      if (e.reason() == SessionException.Reason.UNAVAILABLE) {
+        appendQuietly(
+            event(AuditEvent.Type.DENIED, rc, project)
+                .detail("stage", "authentication")
+                .detail("reason", "session_store_unavailable")
+                .build());
+        throw new ApiException(503, "unavailable", "the session store is unavailable");
+      }
+      throw unauthenticated(
+          rc, project, "session_" + e.reason().name().toLowerCase(Locale.ROOT), e.getMessage());
+    }
   }
 
   /** Authenticates a person holding {@code role} (or the admin role). */
@@ -497,6 +584,14 @@ public final class SigningService {
 
     public EventBuilder grant(@Nullable String id) {
       grantId = id;
+      return this;
+    }
+
+    /** Marks an entry of a request made through a session ({@code details.session}). */
+    public EventBuilder session(@Nullable String id) {
+      if (id != null) {
+        details.put("session", id);
+      }
       return this;
     }
 

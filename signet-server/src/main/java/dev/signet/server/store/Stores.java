@@ -11,6 +11,7 @@ import dev.signet.server.origin.InMemoryReplayGuard;
 import dev.signet.server.origin.ProjectTokenStore;
 import dev.signet.server.origin.ReplayGuard;
 import dev.signet.server.policy.PolicyHistory;
+import dev.signet.server.session.SessionStore;
 import java.time.Clock;
 
 /**
@@ -26,7 +27,8 @@ public record Stores(
     GrantStore grants,
     PrincipalStore principals,
     PolicyHistory policyHistory,
-    PendingStore pending) {
+    PendingStore pending,
+    SessionStore sessions) {
 
   /** The stores on {@code database}; {@code clock} decides when replay-guard rows expired. */
   public static Stores jdbc(Database database, Clock clock) {
@@ -38,7 +40,8 @@ public record Stores(
         new JdbcGrantStore(database),
         new JdbcPrincipalStore(database),
         new JdbcPolicyHistory(database),
-        new JdbcPendingStore(database));
+        new JdbcPendingStore(database),
+        new JdbcSessionStore(database));
   }
 
   public static Stores jdbc(Database database) {
@@ -55,7 +58,8 @@ public record Stores(
         GrantStore.inMemory(),
         PrincipalStore.inMemory(),
         PolicyHistory.inMemory(),
-        PendingStore.inMemory());
+        PendingStore.inMemory(),
+        SessionStore.inMemory());
   }
 
   public static Stores inMemory() {
