@@ -49,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -cp signet-bench/target/signet-bench.jar dev.signet.bench.ServerBench
- *     [--key es256|ed25519|all] [--auth oidc] [--clients 32] [--warmup 10] [--measure 20]
+ *     [--key es256|ed25519|all] [--auth oidc|session] [--clients 32] [--warmup 10] [--measure 20]
  *     [--open 20] [--database jdbc:postgresql://HOST:PORT/DB --database-user USER]
  *     [--server-jvm OPTION]... [--keep DIR]
  * </pre>
@@ -64,7 +64,12 @@ public final class ServerBench {
   /** Ways the clients authenticate. */
   enum Auth {
     /** A fresh OIDC ID token (unique jti) on every request, as CI jobs present them. */
-    OIDC
+    OIDC,
+    /**
+     * A session token: each client exchanges one ID token per key benchmarked ({@code POST
+     * /v1/projects/{p}/sessions}) and signs with the {@code sgs_} token it gets.
+     */
+    SESSION
   }
 
   /** The key algorithms benchmarked, with the route each signs through. */
@@ -115,9 +120,13 @@ public final class ServerBench {
 
     /** About two seconds of load per phase group: for the smoke test, not for figures. */
     static Options smoke() {
+      return smoke(Auth.OIDC, List.of(Key.ES256, Key.ED25519));
+    }
+
+    static Options smoke(Auth auth, List<Key> keys) {
       return new Options(
-          List.of(Key.ES256, Key.ED25519),
-          Auth.OIDC,
+          keys,
+          auth,
           4,
           Duration.ofMillis(300),
           Duration.ofMillis(700),
@@ -220,9 +229,6 @@ public final class ServerBench {
     List<String> jvm = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--smoke")) {
-        return Options.smoke();
-      }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(a + ": a value is required");
       }
@@ -234,6 +240,9 @@ public final class ServerBench {
                     ? List.of(Key.ES256, Key.ED25519)
                     : List.of(Key.valueOf(v.toUpperCase(Locale.ROOT)));
         case "--auth" -> auth = Auth.valueOf(v.toUpperCase(Locale.ROOT));
+        case "--smoke" -> {
+          return Options.smoke(Auth.valueOf(v.toUpperCase(Locale.ROOT)), keys);
+        }
         case "--clients" -> clients = Integer.parseInt(v);
         case "--warmup" -> warmup = seconds(v);
         case "--measure" -> measure = seconds(v);
@@ -307,7 +316,7 @@ public final class ServerBench {
         for (int i = 0; i < o.clients(); i++) {
           clients.add(server.client());
         }
-        Load load = new Load(server, clients, issuer, audience);
+        Load load = new Load(server, clients, issuer, audience, o.auth());
         List<KeyResult> results = new ArrayList<>();
         for (Key k : o.keys()) {
           results.add(benchKey(o, k, server, load, progress));
@@ -380,6 +389,7 @@ public final class ServerBench {
     progress.accept(
         String.format(Locale.ROOT, "%s: raw single-core %,.0f sig/s (before)", k, rawBefore));
     load.key = k;
+    load.openSessions();
 
     // Pilot: a rough rate, so the token supply of the timed phases fits (minting is not timed).
     Closed pilot = load.closed(load.tokens(o.clients() * 20), Duration.ZERO, Duration.ofSeconds(3));
@@ -542,12 +552,21 @@ public final class ServerBench {
     final AtomicReference<@Nullable String> firstFailure = new AtomicReference<>();
     volatile Key key = Key.ES256;
     private final String[] bodies;
+    private final Auth auth;
+    private final String[] sessions;
 
-    Load(ServerProcess server, List<HttpClient> clients, BenchIssuer issuer, String audience) {
+    Load(
+        ServerProcess server,
+        List<HttpClient> clients,
+        BenchIssuer issuer,
+        String audience,
+        Auth auth) {
       this.server = server;
       this.clients = clients;
       this.issuer = issuer;
       this.audience = audience;
+      this.auth = auth;
+      this.sessions = new String[clients.size()];
       SecureRandom r = new SecureRandom();
       bodies = new String[64];
       for (int i = 0; i < bodies.length; i++) {
@@ -557,11 +576,45 @@ public final class ServerBench {
       }
     }
 
+    /**
+     * One unit of authentication per request to come: a fresh ID token each (OIDC), or nothing to
+     * mint (sessions: the client's session token is used).
+     */
     String[] tokens(int n) {
+      if (auth == Auth.SESSION) {
+        String[] none = new String[n];
+        Arrays.fill(none, "");
+        return none;
+      }
       return issuer.mint(n, audience);
     }
 
-    private HttpRequest request(String token, int i) {
+    /** Session mode: each client exchanges one fresh ID token for a session token. */
+    void openSessions() throws IOException, InterruptedException {
+      if (auth != Auth.SESSION) {
+        return;
+      }
+      String[] ids = issuer.mint(clients.size(), audience);
+      for (int t = 0; t < clients.size(); t++) {
+        HttpResponse<String> r =
+            send(
+                clients.get(t),
+                post(server.base() + "/v1/projects/" + PROJECT + "/sessions", ids[t])
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"ttlSeconds\":900,\"maxUses\":100000}"))
+                    .build());
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("\"token\":\"(sgs_[A-Za-z0-9_-]+)\"").matcher(r.body());
+        if (r.statusCode() != 201 || !m.find()) {
+          throw new IllegalStateException(
+              "opening a session: HTTP " + r.statusCode() + " " + oneLine(r.body()));
+        }
+        sessions[t] = m.group(1);
+      }
+    }
+
+    private HttpRequest request(int client, String token, int i) {
       Key k = key;
       String value = bodies[i % bodies.length];
       String body =
@@ -574,7 +627,7 @@ public final class ServerBench {
                   + "\"}";
       return HttpRequest.newBuilder(
               URI.create(server.base() + "/v1/projects/" + PROJECT + "/sign/" + k.route))
-          .header("Authorization", "Bearer " + token)
+          .header("Authorization", "Bearer " + (auth == Auth.SESSION ? sessions[client] : token))
           .header("Content-Type", "application/json")
           .timeout(Duration.ofSeconds(60))
           .POST(HttpRequest.BodyPublishers.ofString(body))
@@ -582,9 +635,12 @@ public final class ServerBench {
     }
 
     /** Sends one request; true for a signature (200). */
-    private boolean call(HttpClient c, String token, int i) {
+    private boolean call(int client, String token, int i) {
       try {
-        HttpResponse<String> r = c.send(request(token, i), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            clients
+                .get(client)
+                .send(request(client, token, i), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
           ok.incrementAndGet();
           return true;
@@ -614,7 +670,7 @@ public final class ServerBench {
       Recorder[] rec = new Recorder[clients.size()];
       Thread[] threads = new Thread[clients.size()];
       for (int t = 0; t < threads.length; t++) {
-        HttpClient c = clients.get(t);
+        int client = t;
         Recorder r = new Recorder();
         rec[t] = r;
         threads[t] =
@@ -628,7 +684,7 @@ public final class ServerBench {
                       return;
                     }
                     long t0 = System.nanoTime();
-                    boolean signed = call(c, tokens[i], i);
+                    boolean signed = call(client, tokens[i], i);
                     long t1 = System.nanoTime();
                     if (signed && t1 >= windowStart && t1 < windowEnd) {
                       r.add(t1, t1 - t0);
@@ -662,7 +718,7 @@ public final class ServerBench {
       Recorder[] rec = new Recorder[clients.size()];
       Thread[] threads = new Thread[clients.size()];
       for (int t = 0; t < threads.length; t++) {
-        HttpClient c = clients.get(t);
+        int client = t;
         Recorder r = new Recorder();
         rec[t] = r;
         threads[t] =
@@ -674,7 +730,7 @@ public final class ServerBench {
                     for (long w; (w = due - System.nanoTime()) > 0; ) {
                       LockSupport.parkNanos(w);
                     }
-                    boolean signed = call(c, tokens[i], i);
+                    boolean signed = call(client, tokens[i], i);
                     long done = System.nanoTime();
                     last.accumulateAndGet(done, Math::max);
                     if (signed) {

@@ -36,4 +36,19 @@ class ServerBenchSmokeTest {
     assertThat(r.signingMetrics()).doesNotStartWith("signet_signing_seconds: 0 signatures");
     assertThat(ServerBench.table(r, o)).contains("| oidc | ES256 |", "every signature is logged");
   }
+
+  @Test
+  void sessionModeSignsWithOneExchangePerClientAndLogsEverySignature() throws Exception {
+    ServerBench.Options o =
+        ServerBench.Options.smoke(
+            ServerBench.Auth.SESSION, java.util.List.of(ServerBench.Key.ES256));
+    ServerBench.Result r = ServerBench.run(o, line -> {});
+
+    assertThat(r.refusals()).as("refused requests").isZero();
+    assertThat(r.signaturesReturned()).isPositive();
+    // One SESSION_ISSUED entry per client besides one SIGNED entry per signature.
+    assertThat(r.auditAfter() - r.auditBefore())
+        .isGreaterThanOrEqualTo(r.signaturesReturned() + o.clients());
+    assertThat(ServerBench.table(r, o)).contains("| session | ES256 |");
+  }
 }
