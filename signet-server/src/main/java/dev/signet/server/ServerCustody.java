@@ -114,16 +114,20 @@ final class ServerCustody implements AutoCloseable {
       return new ServerCustody(key, null, slot, "HSM master key " + ref.display());
     } catch (CustodyException e) {
       throw new ServerException(
-          config.source() + ": custody.hsm: " + oneLine(e.getMessage()) + pinHint(h), e);
+          config.source() + ": custody.hsm: " + pinSourceAsConfigured(oneLine(e.getMessage()), h),
+          e);
     }
   }
 
-  /** Says where the PIN came from, so that a wrong-PIN message names the operator's setting. */
-  private static String pinHint(ServerConfig.Hsm h) {
-    return switch (h.pin()) {
-      case ServerConfig.PinSource.Env e -> " (PIN from env:" + e.variable() + ")";
-      case ServerConfig.PinSource.File f -> " (PIN from file:" + f.path() + ")";
-    };
+  /**
+   * The PKCS#11 layer names the variable it read the PIN from, which is ours, not the operator's:
+   * say {@code env:VAR} as configured instead.
+   */
+  private static String pinSourceAsConfigured(String message, ServerConfig.Hsm h) {
+    if (h.pin() instanceof ServerConfig.PinSource.Env e) {
+      return message.replace("the PIN from " + PKCS11_PIN_ENV, "the PIN from env:" + e.variable());
+    }
+    return message;
   }
 
   /**

@@ -147,8 +147,8 @@ class HsmServerTest {
     assertThatThrownBy(() -> start(config("srv", "signet-master", ""), data, wrong).close())
         .isInstanceOf(ServerException.class)
         .satisfies(e -> oneLineWithout(e, wrong))
-        .hasMessageContaining("custody.hsm")
-        .hasMessageContaining("PIN from env:" + PIN_VAR);
+        .hasMessageContaining("custody.hsm: master key: pkcs11:token=srv;object=signet-master")
+        .hasMessageEndingWith("wrong PIN (CKR_PIN_INCORRECT for the PIN from env:" + PIN_VAR + ")");
     assertThat(data.resolve(DataDir.MASTER_KEY)).doesNotExist();
   }
 
@@ -158,7 +158,8 @@ class HsmServerTest {
             () -> start(config("no-such-token", "signet-master", ""), tmp.resolve("d"), PIN))
         .isInstanceOf(ServerException.class)
         .satisfies(e -> oneLineWithout(e, PIN))
-        .hasMessageContaining("no-such-token");
+        .hasMessageContaining("custody.hsm: master key: pkcs11:token=no-such-token")
+        .hasMessageContaining("no token matches token=no-such-token");
   }
 
   @Test
