@@ -90,6 +90,7 @@ class HsmServerTest {
     String adminToken;
     String projectToken;
     String kid;
+    String alice;
     byte[] digest = sha256("release-1.0.tar.gz");
     try (Running s = start(config, data, PIN)) {
       adminToken = s.adminToken();
@@ -125,9 +126,19 @@ class HsmServerTest {
       assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
       assertThat(json(ready).get("checks").get("hsm").asString()).isEqualTo("ok");
       assertThat(s.get("/metrics").body()).contains("signet_hsm_up 1.0");
+      // The database holds the deployment secret sealed in the token (kind 2), not a key hash.
+      String check =
+          new dev.signet.server.store.ServerStore(s.context().database())
+              .get(ServerCustody.MASTER_KEY_CHECK)
+              .orElseThrow();
+      assertThat(check).startsWith("pkcs11:");
+      assertThat(Base64.getDecoder().decode(check.substring(7))).hasSize(18 + 32 + 16);
+      alice = s.alice();
     }
     try (Running s = start(config, data, PIN)) {
       assertThat(s.stdout()).doesNotContain("admin token"); // the same database
+      // The same salt after a restart: old audit entries stay matchable.
+      assertThat(s.alice()).isEqualTo(alice);
       assertThat(data.resolve(DataDir.MASTER_KEY)).doesNotExist();
       assertThat(signAndVerify(s, projectToken, "release", digest)).isEqualTo(kid);
       assertThat(signAndVerify(s, projectToken, "soft", digest)).isEqualTo("soft-v1");
@@ -256,6 +267,47 @@ class HsmServerTest {
     }
   }
 
+  @Test
+  void processesOnOnePostgresShareTheTokenMasterKey() throws Exception {
+    TestServers.Db pg = TestServers.postgres().orElse(null);
+    org.junit.jupiter.api.Assumptions.assumeTrue(pg != null, "no test PostgreSQL configured");
+    Path config = config("srv", "shared-master", "keys: hsm\n");
+    if (pg.user() != null) {
+      Files.writeString(
+          config,
+          "database:\n  user: " + pg.user() + "\n",
+          java.nio.file.StandardOpenOption.APPEND);
+    }
+    try (Running a = start(config, tmp.resolve("a"), PIN, pg);
+        Running b = start(config, tmp.resolve("b"), PIN, pg)) {
+      assertThat(b.stdout()).doesNotContain("admin token"); // the first process printed it
+      // The second process opened the deployment secret the first sealed: one salt.
+      assertThat(b.alice()).isEqualTo(a.alice());
+      HttpResponse<String> created =
+          a.post(
+              "/v1/admin/projects/payments/keys",
+              a.adminToken(),
+              Map.of("key", "release", "algorithm", "ES256"));
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      HttpResponse<String> issued =
+          a.post(
+              "/v1/admin/projects/payments/tokens",
+              a.adminToken(),
+              Map.of("operations", List.of("digest"), "expiresIn", "P1D"));
+      String projectToken = json(issued).get("token").asString();
+      // A key generated in the token by one process signs on the other.
+      assertThat(signAndVerify(b, projectToken, "release", sha256("pg"))).isEqualTo("release-v1");
+    }
+    Path other = config("srv", "other-master", "");
+    if (pg.user() != null) {
+      Files.writeString(
+          other, "database:\n  user: " + pg.user() + "\n", java.nio.file.StandardOpenOption.APPEND);
+    }
+    assertThatThrownBy(() -> start(other, tmp.resolve("c"), PIN, pg).close())
+        .isInstanceOf(ServerException.class)
+        .hasMessageContaining("does not match the database");
+  }
+
   // ---- readiness ----
 
   @Test
@@ -307,7 +359,13 @@ class HsmServerTest {
     return config;
   }
 
-  record Running(SignetServer server, String stdout, HttpClient client) implements AutoCloseable {
+  record Running(SignetServer server, String stdout, HttpClient client, ServerContext context)
+      implements AutoCloseable {
+    /** The audit log's HMAC of a login under this server's personal-data salt. */
+    String alice() {
+      return context.personalData().protect("login", "alice");
+    }
+
     String adminToken() {
       Matcher m = Pattern.compile("(signet_admin_[A-Za-z0-9_-]+)").matcher(stdout);
       assertThat(m.find()).as("admin token printed").isTrue();
@@ -339,25 +397,51 @@ class HsmServerTest {
   }
 
   static Running start(@Nullable Path config, Path data, @Nullable String pin) throws Exception {
+    return start(config, data, pin, null);
+  }
+
+  /** Keeps the context, for the personal-data salt and the database the server uses. */
+  static final class Capture implements ServerModule {
+    volatile @Nullable ServerContext context;
+
+    @Override
+    public void install(ServerContext c, dev.signet.server.http.Routes routes) {
+      context = c;
+    }
+  }
+
+  static Running start(
+      @Nullable Path config, Path data, @Nullable String pin, TestServers.@Nullable Db db)
+      throws Exception {
     Map<String, String> env = new HashMap<>();
     if (pin != null) {
       env.put(PIN_VAR, pin);
     }
+    if (db != null && db.password() != null) {
+      env.put(ServerConfig.DEFAULT_PASSWORD_ENV, db.password());
+    }
     StringWriter out = new StringWriter();
+    Capture capture = new Capture();
+    List<ServerModule> modules = new java.util.ArrayList<>(ServerModules.defaults());
+    modules.add(capture);
     SignetServer s =
         SignetServer.start(
             new SignetServer.Options(
                 config,
                 data,
                 "127.0.0.1:0",
-                null,
+                db == null ? null : db.url(),
                 false,
                 env,
                 new PrintWriter(out, true),
                 false,
-                ServerModules.defaults()));
+                modules));
     try {
-      return new Running(s, out.toString(), TestServers.client(data));
+      return new Running(
+          s,
+          out.toString(),
+          TestServers.client(data),
+          java.util.Objects.requireNonNull(capture.context));
     } catch (Exception | Error e) {
       s.close();
       throw e;
