@@ -16,7 +16,10 @@ import dev.signet.server.http.ReadinessCheck;
 import dev.signet.server.http.SignetMetrics;
 import dev.signet.server.store.ServerStore;
 import dev.signet.server.store.StoreException;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -64,6 +67,7 @@ final class ServerCustody implements AutoCloseable {
   private final @Nullable SecretKey softwareKey;
   private final Custody.@Nullable HsmSlot hsm;
   private final String where;
+  private final @Nullable Path createdKeyFile;
   private final Object probeLock = new Object();
   private @Nullable CompletableFuture<Void> probe; // guarded by probeLock
 
@@ -71,11 +75,13 @@ final class ServerCustody implements AutoCloseable {
       MasterKey master,
       @Nullable SecretKey softwareKey,
       Custody.@Nullable HsmSlot hsm,
-      String where) {
+      String where,
+      @Nullable Path createdKeyFile) {
     this.master = master;
     this.softwareKey = softwareKey;
     this.hsm = hsm;
     this.where = where;
+    this.createdKeyFile = createdKeyFile;
   }
 
   /**
@@ -83,8 +89,9 @@ final class ServerCustody implements AutoCloseable {
    * custody.hsm.masterKey} is set, else {@code fileKey} from the data directory.
    */
   static ServerCustody open(
-      ServerConfig config, Map<String, String> env, @Nullable SecretKey fileKey, DataDir dir)
+      ServerConfig config, Map<String, String> env, DataDir.Material material, DataDir dir)
       throws ServerException {
+    SecretKey fileKey = material.masterKey();
     ServerConfig.Hsm h = config.custody().hsm();
     Custody.HsmSlot slot = null;
     if (h != null) {
@@ -101,7 +108,8 @@ final class ServerCustody implements AutoCloseable {
             SoftwareMasterKey.of(raw),
             fileKey,
             slot,
-            "master key file " + dir.resolve(DataDir.MASTER_KEY));
+            "master key file " + dir.resolve(DataDir.MASTER_KEY),
+            material.createdMasterKey() ? dir.resolve(DataDir.MASTER_KEY) : null);
       } catch (CustodyException e) {
         throw new ServerException(e.getMessage(), e);
       } finally {
@@ -111,7 +119,7 @@ final class ServerCustody implements AutoCloseable {
     KeyRef.Pkcs11 ref = reference(h, java.util.Objects.requireNonNull(h.masterKey()));
     try {
       HsmMasterKey key = HsmMasterKey.open(ref, java.util.Objects.requireNonNull(slot).env(), true);
-      return new ServerCustody(key, null, slot, "HSM master key " + ref.display());
+      return new ServerCustody(key, null, slot, "HSM master key " + ref.display(), null);
     } catch (CustodyException e) {
       throw new ServerException(
           config.source() + ": custody.hsm: " + pinSourceAsConfigured(oneLine(e.getMessage()), h),
@@ -183,6 +191,7 @@ final class ServerCustody implements AutoCloseable {
       String mine = keyCheck(softwareKey);
       String stored = store.putIfAbsent(MASTER_KEY_CHECK, mine);
       if (stored.startsWith(HSM_CHECK_PREFIX)) {
+        forgetCreatedKeyFile();
         throw new ServerException(
             "the database was initialised with an HSM master key (custody.hsm.masterKey), but"
                 + " this server uses the "
@@ -215,6 +224,21 @@ final class ServerCustody implements AutoCloseable {
       return AuditLogs.personalData(new SecretKeySpec(secret, "HmacSHA256"));
     } finally {
       Arrays.fill(secret, (byte) 0);
+    }
+  }
+
+  /**
+   * Deletes the {@code master.key} this start created for a database whose master key is in a
+   * token: no process can ever use it with this database, and left behind it would look like the
+   * key to back up.
+   */
+  private void forgetCreatedKeyFile() {
+    if (createdKeyFile != null) {
+      try {
+        Files.deleteIfExists(createdKeyFile);
+      } catch (IOException e) {
+        // The refusal that follows says what is wrong; a stray file is only confusing.
+      }
     }
   }
 

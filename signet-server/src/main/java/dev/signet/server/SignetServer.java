@@ -139,7 +139,7 @@ public final class SignetServer implements AutoCloseable {
     @Nullable AuditLog startedLog = null;
     @Nullable ServerCustody custody = null;
     try {
-      custody = ServerCustody.open(config, options.env(), material.masterKey(), dir);
+      custody = ServerCustody.open(config, options.env(), material, dir);
       ServerStore store = new ServerStore(database);
       PersonalData personalData = custody.checkDatabase(store);
       issueAdminToken(store, options);

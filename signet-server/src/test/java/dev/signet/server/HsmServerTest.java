@@ -217,6 +217,8 @@ class HsmServerTest {
     assertThatThrownBy(() -> start(null, data, PIN).close())
         .isInstanceOf(ServerException.class)
         .hasMessageContaining("initialised with an HSM master key");
+    // The master.key that start made is gone again: it is no key of this database.
+    assertThat(data.resolve(DataDir.MASTER_KEY)).doesNotExist();
     // And the other way round.
     Path soft = tmp.resolve("soft");
     try (Running s = start(null, soft, PIN)) {
