@@ -138,6 +138,7 @@ public final class SignetServer implements AutoCloseable {
     Database database = Database.open(url, user, password);
     @Nullable AuditLog startedLog = null;
     @Nullable ServerCustody custody = null;
+    List<ServerModule> installed = new ArrayList<>();
     try {
       custody = ServerCustody.open(config, options.env(), material, dir);
       ServerStore store = new ServerStore(database);
@@ -188,6 +189,7 @@ public final class SignetServer implements AutoCloseable {
         throw new ServerException("cannot load the OpenAPI document: " + e.getMessage(), e);
       }
       for (ServerModule m : options.modules()) {
+        installed.add(m);
         m.install(context, routes);
       }
 
@@ -223,9 +225,16 @@ public final class SignetServer implements AutoCloseable {
               + database.description()
               + ", data dir "
               + dir.path()
+              + ", "
+              + custody.masterKey().describe()
               + ")");
       return server;
     } catch (ServerException | StoreException | RuntimeException e) {
+      // What installed modules opened (HSM keys hold the token's module) goes before the master
+      // key.
+      for (ServerModule m : installed.reversed()) {
+        m.close();
+      }
       if (startedLog != null) {
         closeAuditLog(startedLog);
       }
