@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.signet.keys.KeyException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -62,7 +63,7 @@ final class DemoOidcIssuer implements AutoCloseable {
     this.jwks = new JWKSet(key.toPublicJWK()).toString(true).getBytes(StandardCharsets.UTF_8);
   }
 
-  static DemoOidcIssuer start() throws IOException {
+  static DemoOidcIssuer start() throws KeyException {
     ECKey key;
     try {
       key =
@@ -73,8 +74,15 @@ final class DemoOidcIssuer implements AutoCloseable {
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot make the demo issuer's P-256 key", e);
     }
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    } catch (IOException e) {
+      throw new KeyException(
+          KeyException.Reason.UNAVAILABLE,
+          "signet demo: cannot serve the OIDC issuer on 127.0.0.1: "
+              + e.getClass().getSimpleName());
+    }
     DemoOidcIssuer issuer = new DemoOidcIssuer(server, key);
     server.createContext(
         "/.well-known/openid-configuration", ex -> issuer.respond(ex, issuer.discovery));

@@ -156,7 +156,7 @@ final class DemoService {
     Https https = new Https("https://127.0.0.1:" + server.port(), ca);
     Matcher m = ADMIN_TOKEN.matcher(printed);
     if (!m.find()) {
-      throw new IllegalStateException("the server printed no admin token on its first start");
+      throw unavailable("the server printed no admin token on its first start");
     }
     String adminToken = m.group(1);
     out.println(
@@ -445,12 +445,12 @@ final class DemoService {
   }
 
   /** The whole log, page by page ({@code X-Audit-Next}). */
-  private static String entries(Https https, long size) throws IOException, InterruptedException {
+  private static String entries(Https https, long size) throws KeyException {
     StringBuilder all = new StringBuilder();
     long start = 0;
     for (int page = 0; start < size; page++) {
       if (page == MAX_LOG_PAGES) {
-        throw new IOException("the audit log has more than " + MAX_LOG_PAGES + " pages");
+        throw unavailable("the audit log has more than " + MAX_LOG_PAGES + " pages");
       }
       Answer a = https.send("GET", "/v1/audit/entries?start=" + start + "&end=" + size, null, null);
       a.expect(200, "GET /v1/audit/entries");
@@ -465,7 +465,7 @@ final class DemoService {
   }
 
   /** The export with one byte of leaf {@code index} changed (its first digit). */
-  private static byte[] flipOneByte(byte[] log, long index) throws IOException {
+  private static byte[] flipOneByte(byte[] log, long index) throws KeyException {
     int line = 0;
     for (int i = 0; i < log.length; i++) {
       if (line == index && Character.isDigit(log[i])) {
@@ -476,7 +476,7 @@ final class DemoService {
         line++;
       }
     }
-    throw new IOException("the exported log has no leaf " + index);
+    throw unavailable("the exported log has no leaf " + index);
   }
 
   private record Run(int exit, String text) {}
@@ -491,10 +491,10 @@ final class DemoService {
     return new Run(exit, text.lines().findFirst().orElse("(no output)"));
   }
 
-  private static long checkpointSize(String note) throws IOException {
+  private static long checkpointSize(String note) throws KeyException {
     String[] lines = note.split("\n", 3);
     if (lines.length < 3 || !lines[1].matches("\\d{1,19}")) {
-      throw new IOException("the server's checkpoint has no size line");
+      throw unavailable("the server's checkpoint has no size line");
     }
     return Long.parseLong(lines[1]);
   }
@@ -530,6 +530,11 @@ final class DemoService {
     return line.replace(demoDir + "/", "");
   }
 
+  /** The demo's own server failed it: one line naming the step, exit 3 like any key service. */
+  private static KeyException unavailable(String what) {
+    return new KeyException(KeyException.Reason.UNAVAILABLE, "signet demo: service: " + what);
+  }
+
   private static String[] row(String name, String outcome, boolean ok) {
     return new String[] {name, outcome, ok ? "ok" : "FAILED"};
   }
@@ -541,9 +546,11 @@ final class DemoService {
   }
 
   private record Answer(int status, String body, @Nullable String next) {
-    void expect(int code, String what) throws IOException {
+    void expect(int code, String what) throws KeyException {
       if (status != code) {
-        throw new IOException(what + ": HTTP " + status);
+        // The server's error JSON names the problem; it never echoes a credential.
+        throw unavailable(
+            what + ": HTTP " + status + " " + body.replaceAll("\\p{Cntrl}+", " ").strip());
       }
     }
   }
@@ -576,14 +583,14 @@ final class DemoService {
               .build();
     }
 
-    String get(String path) throws IOException, InterruptedException {
+    String get(String path) throws KeyException {
       Answer a = send("GET", path, null, null);
       a.expect(200, "GET " + path);
       return a.body();
     }
 
     Answer send(String method, String path, @Nullable String body, @Nullable String bearer)
-        throws IOException, InterruptedException {
+        throws KeyException {
       HttpRequest.Builder b =
           HttpRequest.newBuilder(URI.create(base + path))
               .timeout(TIMEOUT)
@@ -598,14 +605,21 @@ final class DemoService {
       if (bearer != null) {
         b.header("Authorization", "Bearer " + bearer);
       }
-      HttpResponse<InputStream> r =
-          client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> r;
       byte[] bytes;
-      try (InputStream in = r.body()) {
-        bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
+      try {
+        r = client.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+          bytes = in.readNBytes(MAX_ANSWER_BYTES + 1);
+        }
+      } catch (IOException e) {
+        throw unavailable(method + " " + path + ": " + e.getClass().getSimpleName());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw unavailable(method + " " + path + ": interrupted");
       }
       if (bytes.length > MAX_ANSWER_BYTES) {
-        throw new IOException(method + " " + path + ": answer larger than " + MAX_ANSWER_BYTES);
+        throw unavailable(method + " " + path + ": answer larger than " + MAX_ANSWER_BYTES);
       }
       return new Answer(
           r.statusCode(),
