@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description =
-        "Run the whole flow in a temporary directory: generate a key, sign a sample pipeline, expand it into jobs, verify and run each job, then tamper with jobs the way a compromised control plane would and show each one refused.")
+        "Run the whole flow in a temporary directory: generate a key, sign a sample pipeline, expand it into jobs, verify and run each job, then tamper with jobs the way a compromised control plane would and show each one refused. Then start a signing service in-process, sign the pipeline through it with a CI OIDC token, see a token from another branch denied, and verify the receipt offline.")
 final class DemoCommand implements Callable<Integer> {
   static final String REPO = "git@github.com:acme/widgets.git";
 
@@ -51,6 +51,11 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--keep", description = "Keep the temporary directory and print its path")
   boolean keep;
+
+  @Option(
+      names = "--no-service",
+      description = "Skip the signing-service part (it starts a server: a few seconds more)")
+  boolean noService;
 
   private PrintWriter out;
 
@@ -223,6 +228,9 @@ final class DemoCommand implements Callable<Integer> {
           });
     }
 
+    boolean serviceOk =
+        noService || new DemoService(spec, out, rows).run(dir, dir.resolve("pipeline.yml"));
+
     heading("Summary");
     int w0 = rows.stream().mapToInt(r -> r[0].length()).max().orElse(10);
     int w1 = rows.stream().mapToInt(r -> r[1].length()).max().orElse(10);
@@ -236,7 +244,7 @@ final class DemoCommand implements Callable<Integer> {
     for (String[] r : rows) {
       out.printf(java.util.Locale.ROOT, "   %-" + w0 + "s  %-" + w1 + "s  %s%n", r[0], r[1], r[2]);
     }
-    boolean allGood = ran == jobs.size() && refused == tampers.size();
+    boolean allGood = ran == jobs.size() && refused == tampers.size() && serviceOk;
     out.println();
     out.println(
         allGood
@@ -246,6 +254,12 @@ final class DemoCommand implements Callable<Integer> {
                 + tampers.size()
                 + " tampered jobs were refused before running."
             : "   Something was not as expected: see the table above.");
+    if (allGood && !noService) {
+      out.println(
+          "   The service signed for branch main, denied "
+              + DemoService.DENIED_BRANCH
+              + " and logged it; the receipt verified offline and a changed byte was refused.");
+    }
     return allGood ? ExitCode.OK : ExitCode.INTERNAL;
   }
 

@@ -79,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
           "--failure-behavior",
           "warn");
       run(sink, "job", "verify", dir.resolve("missing.json").toString(), "--jwks-file", pub);
-      run(sink, "demo");
+      run(sink, "demo", "--no-service"); // the CLI's classes; the server is not AOT-cached
       run(sink, "--help");
       return ExitCode.OK;
     } finally {

@@ -1,6 +1,7 @@
 package dev.signet.server;
 
 import dev.signet.server.ServerConfig.HostPort;
+import dev.signet.server.custody.CustodyKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -191,6 +192,7 @@ public final class ConfigReader {
       String password = null;
       String passwordEnv = ServerConfig.DEFAULT_PASSWORD_ENV;
       Level level = Level.INFO;
+      ServerConfig.CustodyConfig custody = ServerConfig.CustodyConfig.DEFAULT;
       Map<String, Node> others = new LinkedHashMap<>();
       for (NodeTuple t : top.getValue()) {
         String name = key(t);
@@ -247,9 +249,10 @@ public final class ConfigReader {
               }
             }
           }
+          case "custody" -> custody = custody(v);
           default -> {
             if (!OTHER_SECTIONS.contains(name)) {
-              throw unknown(t, "", "server, database, log, issuers, projects, audit");
+              throw unknown(t, "", "server, database, log, custody, issuers, projects, audit");
             }
             others.put(name, v);
           }
@@ -259,7 +262,132 @@ public final class ConfigReader {
         throw new ServerException(source + ": server.tls needs both cert and key, or neither");
       }
       return new ServerConfig(
-          listen, cert, key, clientCa, url, user, password, passwordEnv, level, others, source);
+          listen,
+          cert,
+          key,
+          clientCa,
+          url,
+          user,
+          password,
+          passwordEnv,
+          level,
+          custody,
+          others,
+          source);
+    }
+
+    private ServerConfig.CustodyConfig custody(Node v) throws ServerException {
+      CustodyKind keys = CustodyKind.SOFTWARE;
+      Node keysNode = null;
+      ServerConfig.Hsm hsm = null;
+      for (NodeTuple c : mapping(v, "custody").getValue()) {
+        switch (key(c)) {
+          case "keys" -> {
+            keysNode = c.getValueNode();
+            keys =
+                switch (scalar(keysNode, "custody.keys")) {
+                  case "software" -> CustodyKind.SOFTWARE;
+                  case "hsm" -> CustodyKind.HSM;
+                  default -> throw error(keysNode, "custody.keys must be software or hsm");
+                };
+          }
+          case "hsm" -> hsm = hsm(c.getValueNode());
+          default -> throw unknown(c, "custody", "keys, hsm");
+        }
+      }
+      if (keys == CustodyKind.HSM && hsm == null) {
+        throw error(
+            java.util.Objects.requireNonNull(keysNode),
+            "custody.keys is hsm but there is no custody.hsm token");
+      }
+      return new ServerConfig.CustodyConfig(keys, hsm);
+    }
+
+    private ServerConfig.Hsm hsm(Node v) throws ServerException {
+      MappingNode m = mapping(v, "custody.hsm");
+      Path library = null;
+      String token = null;
+      Long slot = null;
+      ServerConfig.PinSource pin = null;
+      String masterKey = null;
+      String keyLabel = "signet";
+      for (NodeTuple h : m.getValue()) {
+        Node n = h.getValueNode();
+        switch (key(h)) {
+          case "library" -> library = path(n, "custody.hsm.library");
+          case "token" -> {
+            token = scalar(n, "custody.hsm.token");
+            if (token.length() > ServerLimits.MAX_TOKEN_LABEL_CHARS
+                || token.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+              throw error(
+                  n,
+                  "custody.hsm.token must be a token label of at most "
+                      + ServerLimits.MAX_TOKEN_LABEL_CHARS
+                      + " printable characters");
+            }
+          }
+          case "slot" -> {
+            String s = scalar(n, "custody.hsm.slot");
+            if (!s.matches("[0-9]{1,18}")) {
+              throw error(n, "custody.hsm.slot must be a slot id (a decimal number)");
+            }
+            slot = Long.parseLong(s);
+          }
+          case "pin" -> pin = pin(n);
+          case "masterKey" -> masterKey = objectLabel(n, "custody.hsm.masterKey");
+          case "keyLabel" -> keyLabel = objectLabel(n, "custody.hsm.keyLabel");
+          default ->
+              throw unknown(h, "custody.hsm", "library, token, slot, pin, masterKey, keyLabel");
+        }
+      }
+      if (library == null) {
+        throw error(v, "custody.hsm needs library: the path of the PKCS#11 module");
+      }
+      if ((token == null) == (slot == null)) {
+        throw error(v, "custody.hsm needs exactly one of token (a label) or slot (an id)");
+      }
+      if (pin == null) {
+        throw error(v, "custody.hsm needs pin: env:VARIABLE or file:PATH");
+      }
+      return new ServerConfig.Hsm(library, token, slot, pin, masterKey, keyLabel);
+    }
+
+    /**
+     * {@code env:VAR} or {@code file:PATH}. A PIN written in the file is refused without repeating
+     * it: configuration files get copied, committed and pasted into tickets.
+     */
+    private ServerConfig.PinSource pin(Node n) throws ServerException {
+      if (!(n instanceof ScalarNode s) || s.getValue().isEmpty()) {
+        throw error(n, "custody.hsm.pin must be env:VARIABLE or file:PATH");
+      }
+      String value = s.getValue();
+      if (value.startsWith("env:")) {
+        String var = value.substring(4);
+        if (!var.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
+          throw error(n, "custody.hsm.pin: env: must name an environment variable");
+        }
+        return new ServerConfig.PinSource.Env(var);
+      }
+      if (value.startsWith("file:") && value.length() > 5) {
+        return new ServerConfig.PinSource.File(path(n, value.substring(5), "custody.hsm.pin"));
+      }
+      throw error(
+          n,
+          "custody.hsm.pin must be env:VARIABLE or file:PATH; the PIN itself does not belong in"
+              + " the configuration file");
+    }
+
+    private String objectLabel(Node n, String what) throws ServerException {
+      String s = scalar(n, what);
+      if (s.length() > ServerLimits.MAX_OBJECT_LABEL_CHARS || !s.matches("[A-Za-z0-9._-]+")) {
+        throw error(
+            n,
+            what
+                + " must be 1-"
+                + ServerLimits.MAX_OBJECT_LABEL_CHARS
+                + " characters from A-Z a-z 0-9 . _ -");
+      }
+      return s;
     }
 
     private static Level jul(String s) {
@@ -300,7 +428,10 @@ public final class ConfigReader {
     }
 
     private Path path(Node n, String what) throws ServerException {
-      String s = scalar(n, what);
+      return path(n, scalar(n, what), what);
+    }
+
+    private Path path(Node n, String s, String what) throws ServerException {
       try {
         return base.resolve(s).normalize();
       } catch (java.nio.file.InvalidPathException e) {

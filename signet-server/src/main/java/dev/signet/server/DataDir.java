@@ -37,6 +37,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The data directory ({@code ./signet-data} by default, mode 0700): the master key, the generated
@@ -91,13 +92,15 @@ final class DataDir {
   }
 
   /** Generated or read material of a start. */
-  record Material(SecretKey masterKey, boolean createdMasterKey, boolean createdCertificate) {}
+  record Material(
+      @Nullable SecretKey masterKey, boolean createdMasterKey, boolean createdCertificate) {}
 
   /**
-   * Creates the directory, master key and (when {@code selfSigned}) TLS certificate if missing,
-   * checks the modes of what exists, and returns the master key.
+   * Creates the directory, master key (when {@code masterKeyFile}: not when the master key is in an
+   * HSM) and (when {@code selfSigned}) TLS certificate if missing, checks the modes of what exists,
+   * and returns the master key.
    */
-  Material prepare(boolean selfSigned) throws ServerException {
+  Material prepare(boolean selfSigned, boolean masterKeyFile) throws ServerException {
     IN_PROCESS.lock();
     try {
       createDirectory();
@@ -109,15 +112,19 @@ final class DataDir {
           throw new ServerException("cannot lock data directory " + dir);
         }
         boolean createdKey = false;
-        Path keyFile = dir.resolve(MASTER_KEY);
-        if (!Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
-          byte[] key = new byte[MASTER_KEY_BYTES];
-          new SecureRandom().nextBytes(key);
-          createdKey = writeSecret(keyFile, key);
+        SecretKey masterKey = null;
+        if (masterKeyFile) {
+          Path keyFile = dir.resolve(MASTER_KEY);
+          if (!Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] key = new byte[MASTER_KEY_BYTES];
+            new SecureRandom().nextBytes(key);
+            createdKey = writeSecret(keyFile, key);
+            java.util.Arrays.fill(key, (byte) 0);
+          }
+          byte[] raw = readMasterKey(keyFile);
+          masterKey = new SecretKeySpec(raw, "AES");
+          java.util.Arrays.fill(raw, (byte) 0);
         }
-        byte[] raw = readMasterKey(keyFile);
-        SecretKey masterKey = new SecretKeySpec(raw, "AES");
-        java.util.Arrays.fill(raw, (byte) 0);
         boolean createdCert = false;
         if (selfSigned && !Files.exists(dir.resolve(TLS_CERT))) {
           createSelfSigned();

@@ -1,5 +1,6 @@
 package dev.signet.server;
 
+import dev.signet.server.custody.CustodyKind;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.logging.Level;
@@ -17,6 +18,7 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * @param clientCa PEM CA certificates that client certificates (mTLS) may chain to, or null
  * @param databaseUrl JDBC URL, or null for the embedded H2 database in the data directory
  * @param databasePasswordEnv the environment variable holding the database password
+ * @param custody where the master key and new custody keys live ({@code custody:})
  * @param otherSections the top-level sections other parts of the server read ({@code issuers},
  *     {@code projects}, {@code audit}), as YAML nodes with their marks, keyed by name
  * @param source the file the configuration came from, for messages ({@code <defaults>} if none)
@@ -31,6 +33,7 @@ public record ServerConfig(
     @Nullable String databasePassword,
     String databasePasswordEnv,
     Level logLevel,
+    CustodyConfig custody,
     Map<String, Node> otherSections,
     String source) {
 
@@ -53,6 +56,7 @@ public record ServerConfig(
         null,
         DEFAULT_PASSWORD_ENV,
         Level.INFO,
+        CustodyConfig.DEFAULT,
         Map.of(),
         "<defaults>");
   }
@@ -61,6 +65,49 @@ public record ServerConfig(
   @Override
   public String toString() {
     return "ServerConfig[listen=" + listen + ", source=" + source + "]";
+  }
+
+  /**
+   * The {@code custody:} section.
+   *
+   * @param keys the backend of keys created without naming one ({@code keys: software|hsm})
+   * @param hsm the PKCS#11 token for HSM keys and (with {@code masterKey}) the master key, or null
+   */
+  public record CustodyConfig(CustodyKind keys, @Nullable Hsm hsm) {
+    public static final CustodyConfig DEFAULT = new CustodyConfig(CustodyKind.SOFTWARE, null);
+
+    /** True when the master key is an AES key in the token, so there is no {@code master.key}. */
+    public boolean hsmMasterKey() {
+      return hsm != null && hsm.masterKey() != null;
+    }
+  }
+
+  /**
+   * {@code custody.hsm}: a PKCS#11 token. The PIN is never in the configuration, only where to find
+   * it.
+   *
+   * @param library the PKCS#11 module (absolute)
+   * @param token the token's label, or null when {@code slot} names it
+   * @param slot the slot id, or null when {@code token} names it
+   * @param masterKey the label of the AES-256 master key in the token, or null for {@code
+   *     master.key} in the data directory
+   * @param keyLabel the label prefix of HSM keys ({@code PREFIX.PROJECT.KEY.vN.RANDOM})
+   */
+  public record Hsm(
+      Path library,
+      @Nullable String token,
+      @Nullable Long slot,
+      PinSource pin,
+      @Nullable String masterKey,
+      String keyLabel) {}
+
+  /** Where the token's user PIN comes from. */
+  public sealed interface PinSource {
+    /** {@code env:VARIABLE}. */
+    record Env(String variable) implements PinSource {}
+
+    /** {@code file:PATH} (absolute; a trailing line break is not part of the PIN). */
+    record File(Path path) implements PinSource {}
   }
 
   /** A listen address; {@code host} is a name or a literal IP (IPv6 without brackets). */

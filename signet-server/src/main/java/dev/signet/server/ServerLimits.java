@@ -30,6 +30,15 @@ public final class ServerLimits {
   /** The database check of {@code /readyz}. */
   public static final Duration READY_CHECK_TIMEOUT = Duration.ofSeconds(2);
 
+  /** The HSM check of {@code /readyz}; a probe still running after it counts as failed. */
+  public static final Duration HSM_CHECK_TIMEOUT = Duration.ofSeconds(2);
+
+  /** A PKCS#11 token label (32 bytes in CK_TOKEN_INFO). */
+  public static final int MAX_TOKEN_LABEL_CHARS = 32;
+
+  /** Object labels the server gives the master key and key prefix in the token. */
+  public static final int MAX_OBJECT_LABEL_CHARS = 64;
+
   /** How long a stopping server lets requests in flight finish. */
   public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 

@@ -4,6 +4,7 @@ import dev.signet.server.ServerConfig.HostPort;
 import dev.signet.server.audit.AuditException;
 import dev.signet.server.audit.AuditLog;
 import dev.signet.server.audit.AuditLogs;
+import dev.signet.server.audit.PersonalData;
 import dev.signet.server.http.ApiRouting;
 import dev.signet.server.http.JsonLogFormatter;
 import dev.signet.server.http.ReadinessCheck;
@@ -23,15 +24,12 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +37,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
-import javax.crypto.SecretKey;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -56,7 +53,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SignetServer implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(SignetServer.class.getName());
-  static final String MASTER_KEY_CHECK = "master_key_check";
   static final String ADMIN_TOKEN_PREFIX = "signet_admin_";
 
   /**
@@ -96,6 +92,7 @@ public final class SignetServer implements AutoCloseable {
   private final WebServer web;
   private final Database database;
   private final AuditLog auditLog;
+  private final ServerCustody custody;
   private final Routes routes;
   private final Path dataDir;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -105,6 +102,7 @@ public final class SignetServer implements AutoCloseable {
       WebServer web,
       Database database,
       AuditLog auditLog,
+      ServerCustody custody,
       Routes routes,
       Path dataDir,
       List<ServerModule> modules) {
@@ -112,6 +110,7 @@ public final class SignetServer implements AutoCloseable {
     this.web = web;
     this.database = database;
     this.auditLog = auditLog;
+    this.custody = custody;
     this.routes = routes;
     this.dataDir = dataDir;
   }
@@ -126,7 +125,7 @@ public final class SignetServer implements AutoCloseable {
         options.listen() == null ? config.listen() : HostPort.parse(options.listen(), "--listen");
     DataDir dir = new DataDir(options.dataDir());
     boolean selfSigned = config.tlsCert() == null;
-    DataDir.Material material = dir.prepare(selfSigned);
+    DataDir.Material material = dir.prepare(selfSigned, !config.custody().hsmMasterKey());
 
     String url = options.database() != null ? options.database() : config.databaseUrl();
     String user = config.databaseUser();
@@ -138,21 +137,31 @@ public final class SignetServer implements AutoCloseable {
     }
     Database database = Database.open(url, user, password);
     @Nullable AuditLog startedLog = null;
+    @Nullable ServerCustody custody = null;
+    List<ServerModule> installed = new ArrayList<>();
     try {
+      custody = ServerCustody.open(config, options.env(), material, dir);
       ServerStore store = new ServerStore(database);
-      checkMasterKey(store, material.masterKey(), dir);
+      PersonalData personalData = custody.checkDatabase(store);
       issueAdminToken(store, options);
 
-      SecretKey masterKey = material.masterKey();
       SignetMetrics metrics = new SignetMetrics();
       AuditLog auditLog;
       try {
-        auditLog = AuditLogs.open(config, database, masterKey);
+        auditLog = AuditLogs.open(config, database, custody.masterKey());
         startedLog = auditLog;
       } catch (AuditException e) {
         throw new ServerException(e.getMessage(), e);
       }
-      ServerContext context = new ServerContext(config, database, metrics, masterKey, auditLog);
+      ServerContext context =
+          new ServerContext(
+              config,
+              database,
+              metrics,
+              custody.masterKey(),
+              personalData,
+              custody.hsmSlot(),
+              auditLog);
       Routes routes = new Routes();
       List<ReadinessCheck> checks = new ArrayList<>();
       checks.add(
@@ -167,6 +176,10 @@ public final class SignetServer implements AutoCloseable {
               database.ping(ServerLimits.READY_CHECK_TIMEOUT);
             }
           });
+      ReadinessCheck hsm = custody.readinessCheck(metrics);
+      if (hsm != null) {
+        checks.add(hsm);
+      }
       for (ServerModule m : options.modules()) {
         checks.addAll(m.readinessChecks(context));
       }
@@ -176,6 +189,7 @@ public final class SignetServer implements AutoCloseable {
         throw new ServerException("cannot load the OpenAPI document: " + e.getMessage(), e);
       }
       for (ServerModule m : options.modules()) {
+        installed.add(m);
         m.install(context, routes);
       }
 
@@ -201,7 +215,7 @@ public final class SignetServer implements AutoCloseable {
             "cannot listen on " + listen + ": " + oneLine(String.valueOf(e.getMessage())), e);
       }
       SignetServer server =
-          new SignetServer(web, database, auditLog, routes, dir.path(), options.modules());
+          new SignetServer(web, database, auditLog, custody, routes, dir.path(), options.modules());
       LOG.info(
           "signet server listening on https://"
               + listen.host()
@@ -211,11 +225,21 @@ public final class SignetServer implements AutoCloseable {
               + database.description()
               + ", data dir "
               + dir.path()
+              + ", "
+              + custody.masterKey().describe()
               + ")");
       return server;
     } catch (ServerException | StoreException | RuntimeException e) {
+      // What installed modules opened (HSM keys hold the token's module) goes before the master
+      // key.
+      for (ServerModule m : installed.reversed()) {
+        m.close();
+      }
       if (startedLog != null) {
         closeAuditLog(startedLog);
+      }
+      if (custody != null) {
+        custody.close();
       }
       database.close();
       throw e;
@@ -255,6 +279,8 @@ public final class SignetServer implements AutoCloseable {
         m.close();
       }
       closeAuditLog(auditLog);
+      // After the modules: their custody keys were sealed under it, and HSM keys share its token.
+      custody.close();
       database.close();
       LOG.info("signet server stopped");
       stopped.countDown();
@@ -277,31 +303,6 @@ public final class SignetServer implements AutoCloseable {
       stopped.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void checkMasterKey(ServerStore store, SecretKey key, DataDir dir)
-      throws ServerException, StoreException {
-    String mine = keyCheck(key);
-    String stored = store.putIfAbsent(MASTER_KEY_CHECK, mine);
-    if (!MessageDigest.isEqual(
-        stored.getBytes(StandardCharsets.US_ASCII), mine.getBytes(StandardCharsets.US_ASCII))) {
-      throw new ServerException(
-          "master key file "
-              + dir.resolve(DataDir.MASTER_KEY)
-              + " does not match the database (every process on one database needs the same"
-              + " master key)");
-    }
-  }
-
-  /** A value that identifies the master key without revealing it. */
-  static String keyCheck(SecretKey key) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update("signet master key check v1\n".getBytes(StandardCharsets.US_ASCII));
-      return HexFormat.of().formatHex(d.digest(key.getEncoded()));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from the JDK", e);
     }
   }
 

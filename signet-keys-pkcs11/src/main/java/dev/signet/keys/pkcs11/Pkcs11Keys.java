@@ -96,6 +96,22 @@ public final class Pkcs11Keys {
   }
 
   /**
+   * Checks that the token the reference names is present and answers: finds its slot
+   * (C_GetSlotList, C_GetTokenInfo) and logs in, or, when this process is logged in already, checks
+   * the PIN against the one it used. A readiness probe: cheap when a key on the token is open (the
+   * module stays initialised), and the first thing to fail when the token is removed.
+   */
+  public static void probe(KeyRef.Pkcs11 ref, Map<String, String> env) throws KeyException {
+    Pkcs11Uri uri = Pkcs11Uri.of(ref, env);
+    Token token = Token.acquire(uri);
+    try {
+      token.login(uri);
+    } finally {
+      token.release();
+    }
+  }
+
+  /**
    * Generates a key pair inside the token — private half sensitive and not extractable — labelled
    * with the reference's {@code object} (and {@code id} if given, else a random 16-byte CKA_ID),
    * and opens it. Refuses ({@code NOT_ALLOWED}) when an object with that label or id exists, so a

@@ -179,6 +179,29 @@ class Pkcs11FailuresTest {
   }
 
   @Test
+  void theProbeChecksTokenAndPinAndLeavesNothingOpen() throws Exception {
+    // The object is not looked at: the probe is about the token.
+    Pkcs11Keys.probe(SoftHsm.ref("token=" + TOKEN + ";object=any", PIN), Map.of());
+    refused(
+        () -> Pkcs11Keys.probe(SoftHsm.ref("token=offline;object=any", PIN), Map.of()),
+        UNAVAILABLE,
+        "no token matches token=offline");
+    refused(
+        () -> Pkcs11Keys.probe(SoftHsm.ref("token=" + TOKEN + ";object=any", WRONG), Map.of()),
+        DENIED,
+        "CKR_PIN_INCORRECT");
+    // While a key holds the login, the probe checks its PIN against the one in use.
+    try (Pkcs11Key key = open("token=" + TOKEN + ";object=ec", PIN)) {
+      Pkcs11Keys.probe(SoftHsm.ref("token=" + TOKEN + ";object=any", PIN), Map.of());
+      refused(
+          () -> Pkcs11Keys.probe(SoftHsm.ref("token=" + TOKEN + ";object=any", WRONG), Map.of()),
+          DENIED,
+          "differs from the PIN this process logged in to the token with");
+      assertThat(key.signMessage(new byte[] {1})).isNotEmpty();
+    }
+  }
+
+  @Test
   void twoTokensWithOneLabelAreAmbiguousUntilTheSerialChooses() throws Exception {
     refused(
         () -> open("token=" + TWIN + ";object=x", PIN),

@@ -93,14 +93,18 @@ public final class AdminRoutes {
                     400,
                     "bad_request",
                     "algorithm must be one of EdDSA, ES256, ES384, ES512, PS256, PS512"));
-    String backend = Optional.ofNullable(b.optionalString("backend", 16)).orElse("software");
+    String backend = b.optionalString("backend", 16);
+    // Without a backend the server's custody.keys decides; "hsm" and "pkcs11" are one backend.
     CustodyKind kind =
-        switch (backend) {
-          case "software" -> CustodyKind.SOFTWARE;
-          case "pkcs11" -> CustodyKind.HSM;
-          default ->
-              throw new ApiException(400, "bad_request", "backend must be software or pkcs11");
-        };
+        backend == null
+            ? service.defaultKeyKind()
+            : switch (backend) {
+              case "software" -> CustodyKind.SOFTWARE;
+              case "hsm", "pkcs11" -> CustodyKind.HSM;
+              default ->
+                  throw new ApiException(
+                      400, "bad_request", "backend must be software, hsm or pkcs11");
+            };
     VersionRecord v;
     try {
       v = service.custody().create(project, key, alg, kind, admin.name());

@@ -1,6 +1,7 @@
 package dev.signet.server.audit;
 
 import dev.signet.server.ServerConfig;
+import dev.signet.server.custody.MasterKey;
 import dev.signet.server.store.Database;
 import java.nio.charset.StandardCharsets;
 import javax.crypto.SecretKey;
@@ -25,6 +26,12 @@ public final class AuditLogs {
    * file's {@code audit: {origin: …}}, else {@link #DEFAULT_ORIGIN}.
    */
   public static JdbcAuditLog open(ServerConfig config, Database database, SecretKey masterKey)
+      throws AuditException {
+    return JdbcAuditLog.open(database, origin(config), masterKey, JdbcAuditLog.Settings.defaults());
+  }
+
+  /** As {@link #open(ServerConfig, Database, SecretKey)}, with a software or HSM master key. */
+  public static JdbcAuditLog open(ServerConfig config, Database database, MasterKey masterKey)
       throws AuditException {
     return JdbcAuditLog.open(database, origin(config), masterKey, JdbcAuditLog.Settings.defaults());
   }

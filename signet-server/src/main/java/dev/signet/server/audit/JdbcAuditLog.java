@@ -1,6 +1,7 @@
 package dev.signet.server.audit;
 
 import dev.signet.keys.KeyException;
+import dev.signet.server.custody.MasterKey;
 import dev.signet.server.store.Database;
 import dev.signet.tlog.Checkpoint;
 import dev.signet.tlog.ConsistencyProof;
@@ -124,7 +125,21 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     AuditLogs.checkOrigin(origin);
     DataSource db = database.dataSource();
     makeCommitsDurable(db);
-    NoteSigner signer = LogKeyStore.loadOrCreate(db, origin, masterKey);
+    return start(db, origin, LogKeyStore.loadOrCreate(db, origin, masterKey), settings);
+  }
+
+  /** As {@link #open(Database, String, SecretKey, Settings)}, with a software or HSM master key. */
+  public static JdbcAuditLog open(
+      Database database, String origin, MasterKey masterKey, Settings settings)
+      throws AuditException {
+    AuditLogs.checkOrigin(origin);
+    DataSource db = database.dataSource();
+    makeCommitsDurable(db);
+    return start(db, origin, LogKeyStore.loadOrCreate(db, origin, masterKey), settings);
+  }
+
+  private static JdbcAuditLog start(
+      DataSource db, String origin, NoteSigner signer, Settings settings) throws AuditException {
     JdbcAuditLog log = new JdbcAuditLog(db, origin, signer, settings);
     log.signEmptyTree();
     log.sequencer.start();

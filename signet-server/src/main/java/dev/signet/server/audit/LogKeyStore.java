@@ -4,6 +4,7 @@ import dev.signet.keys.Algorithm;
 import dev.signet.keys.KeyException;
 import dev.signet.keys.SoftwareKey;
 import dev.signet.server.custody.CustodyException;
+import dev.signet.server.custody.MasterKey;
 import dev.signet.server.custody.SealBinding;
 import dev.signet.server.custody.SoftwareMasterKey;
 import dev.signet.tlog.NoteSigner;
@@ -39,6 +40,21 @@ final class LogKeyStore {
       throws AuditException {
     byte[] raw = masterKey.getEncoded();
     try (SoftwareMasterKey master = SoftwareMasterKey.of(raw)) {
+      return loadOrCreate(db, origin, master);
+    } catch (CustodyException e) {
+      throw new AuditException("audit log: cannot open the log key: " + e.getMessage(), e);
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
+  }
+
+  /**
+   * The log key sealed under {@code master}, software or in an HSM: with an HSM master key the log
+   * key is sealed by the token like any custody key, so no master key bytes are needed here.
+   */
+  static NoteSigner loadOrCreate(DataSource db, String origin, MasterKey master)
+      throws AuditException {
+    try {
       Row row = read(db);
       if (row == null) {
         insert(db, origin, master);
@@ -62,12 +78,10 @@ final class LogKeyStore {
       return signer;
     } catch (CustodyException e) {
       throw new AuditException("audit log: cannot open the log key: " + e.getMessage(), e);
-    } finally {
-      Arrays.fill(raw, (byte) 0);
     }
   }
 
-  private static NoteSigner open(Row row, SoftwareMasterKey master)
+  private static NoteSigner open(Row row, MasterKey master)
       throws CustodyException, AuditException {
     byte[] pkcs8 = master.open(binding(row.origin()), row.sealed());
     try {
@@ -83,7 +97,7 @@ final class LogKeyStore {
     return SoftwareKey.fromPkcs8(pkcs8, Algorithm.EdDSA, "audit-log", "audit log key");
   }
 
-  private static void insert(DataSource db, String origin, SoftwareMasterKey master)
+  private static void insert(DataSource db, String origin, MasterKey master)
       throws AuditException, CustodyException {
     byte[] pkcs8;
     String vkey;

@@ -3,6 +3,7 @@ package dev.signet.server.custody;
 import dev.signet.keys.AesGcm;
 import dev.signet.keys.KeyException;
 import dev.signet.keys.KeyRef;
+import dev.signet.keys.pkcs11.Pkcs11Keys;
 import dev.signet.keys.pkcs11.Pkcs11WrappingKey;
 import java.security.SecureRandom;
 import java.util.Map;
@@ -64,6 +65,25 @@ public final class HsmMasterKey implements MasterKey {
   private static CustodyException unavailable(SealBinding b, KeyException e) {
     return new CustodyException(
         CustodyException.Reason.UNAVAILABLE, b.display() + ": master key: " + e.getMessage(), e);
+  }
+
+  /**
+   * Asks the token about the key (C_GetAttributeValue on its sensitivity): a readiness probe that
+   * fails when the token, the session or the key object is gone, or the key became extractable.
+   */
+  public void probe() throws CustodyException {
+    Pkcs11Keys.Protection p;
+    try {
+      p = key.protection();
+    } catch (KeyException e) {
+      throw new CustodyException(
+          CustodyException.Reason.UNAVAILABLE, "master key: " + e.getMessage(), e);
+    }
+    if (!p.sensitive() || p.extractable()) {
+      throw new CustodyException(
+          CustodyException.Reason.UNAVAILABLE,
+          "master key " + key.reference() + ": the token reports it extractable or not sensitive");
+    }
   }
 
   @Override

@@ -18,6 +18,8 @@ public final class SignetMetrics {
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Timer signing;
   private final AtomicLong auditLogSize = new AtomicLong();
+  private final AtomicLong hsmUp = new AtomicLong(-1);
+  private final Timer hsmProbe;
 
   public SignetMetrics() {
     signing =
@@ -28,6 +30,19 @@ public final class SignetMetrics {
     Gauge.builder("signet.audit.log.size", auditLogSize, AtomicLong::get)
         .description("Leaves in the audit log")
         .register(registry);
+    hsmProbe =
+        Timer.builder("signet.hsm.probe")
+            .description("Time of the /readyz HSM probe")
+            .register(registry);
+    Gauge.builder("signet.hsm.up", hsmUp, AtomicLong::get)
+        .description("1 if the last HSM probe passed, 0 if it failed, -1 before the first")
+        .register(registry);
+  }
+
+  /** Records one HSM readiness probe. */
+  public void hsmProbe(boolean up, long nanos) {
+    hsmUp.set(up ? 1 : 0);
+    hsmProbe.record(Duration.ofNanos(nanos));
   }
 
   /** Counts one policy decision; {@code reason} must come from a bounded set (a rule id). */

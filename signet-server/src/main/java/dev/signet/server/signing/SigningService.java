@@ -10,12 +10,10 @@ import dev.signet.server.approval.PrincipalTokens;
 import dev.signet.server.audit.AuditEvent;
 import dev.signet.server.audit.AuditException;
 import dev.signet.server.audit.AuditLog;
-import dev.signet.server.audit.AuditLogs;
 import dev.signet.server.audit.Callers;
 import dev.signet.server.audit.PersonalData;
 import dev.signet.server.custody.Custody;
-import dev.signet.server.custody.CustodyException;
-import dev.signet.server.custody.SoftwareMasterKey;
+import dev.signet.server.custody.CustodyKind;
 import dev.signet.server.custody.VersionRecord;
 import dev.signet.server.http.ApiException;
 import dev.signet.server.http.RequestContext;
@@ -71,7 +69,7 @@ public final class SigningService {
 
   /** Top-level keys of the configuration file that the policy parser leaves to their owners. */
   private static final Set<String> SIBLING_KEYS =
-      Set.of("server", "database", "log", "issuers", "audit");
+      Set.of("server", "database", "log", "custody", "issuers", "audit");
 
   private static final HexFormat HEX = HexFormat.of();
 
@@ -102,7 +100,7 @@ public final class SigningService {
     this.context = context;
     this.stores = stores;
     this.clock = clock;
-    this.personal = AuditLogs.personalData(context.masterKey());
+    this.personal = context.personalData();
     this.issuers = List.copyOf(issuers);
     this.vocabularies = vocabularies(this.issuers);
     this.configFile = configFile;
@@ -119,16 +117,9 @@ public final class SigningService {
       throw new ServerException("issuers: " + e.getMessage(), e);
     }
     this.origins = new OriginVerifier(oidc, projectTokens, certificates);
-    try {
-      this.custody =
-          new Custody(
-              stores.stores().custody(),
-              SoftwareMasterKey.of(context.masterKey().getEncoded()),
-              clock,
-              null);
-    } catch (CustodyException e) {
-      throw new ServerException("custody: " + e.getMessage(), e);
-    }
+    // The master key belongs to the server, which closes it after this service's custody.
+    this.custody =
+        new Custody(stores.stores().custody(), context.masterKey(), clock, context.hsm());
     PolicySet initial = readPolicies();
     this.policies =
         new PolicyEngine(initial, policySource(), stores.stores().policyHistory(), clock);
@@ -237,6 +228,11 @@ public final class SigningService {
 
   public Custody custody() {
     return custody;
+  }
+
+  /** The backend of keys created without naming one: {@code custody.keys}. */
+  public CustodyKind defaultKeyKind() {
+    return context.config().custody().keys();
   }
 
   public PolicyEngine policies() {
