@@ -17,6 +17,7 @@ import dev.signet.server.http.Routes;
 import dev.signet.server.origin.IssuedProjectToken;
 import dev.signet.server.policy.Operation;
 import dev.signet.server.policy.PolicySnapshot;
+import dev.signet.server.session.SessionException;
 import dev.signet.server.signing.JsonBody;
 import dev.signet.server.signing.SigningLimits;
 import dev.signet.server.signing.SigningService;
@@ -293,13 +294,32 @@ public final class AdminRoutes {
     if (!id.matches("[0-9a-f]{1,64}") || !service.projectTokens().revoke(id)) {
       throw new ApiException(404, "not_found", "no project token " + JsonBodyClip.clip(id));
     }
+    List<String> ended = endSessionsOf(id);
     appendAfterTheFact(
         service
             .event(AuditEvent.Type.TOKEN_REVOKED, rc, null)
             .caller(service.auditCaller(admin))
             .detail("tokenId", id)
+            .detail("sessionsRevoked", Integer.toString(ended.size()))
+            .detail("sessions", String.join(",", ended))
             .build());
-    ApiRouting.writeJson(res, 200, Map.of("id", id, "revoked", true));
+    ApiRouting.writeJson(
+        res, 200, Map.of("id", id, "revoked", true, "sessionsRevoked", ended.size()));
+  }
+
+  /**
+   * Revokes the sessions the token opened. A failure answers 503: the token itself is revoked and
+   * revoking it again (idempotent) retries the sessions.
+   */
+  private List<String> endSessionsOf(String tokenId) throws ApiException {
+    try {
+      return service.sessions().revokeOpenedWith(tokenId);
+    } catch (SessionException e) {
+      throw new ApiException(
+          503,
+          "unavailable",
+          "the project token is revoked but its sessions could not be: revoke the token again");
+    }
   }
 
   private void createPrincipal(RequestContext rc, ServerRequest req, ServerResponse res)
