@@ -81,6 +81,8 @@ public final class YamlReader {
    *     separator, no BOM (a line break in a block scalar is a control too)
    * @param mergeKeys a plain {@code <<} key merges mappings in (yaml.v3, YAML 1.1); otherwise it is
    *     an ordinary key
+   * @param countScalarAliases aliases to scalars count towards the alias limit (otherwise only the
+   *     nodes they add to the document bound them)
    * @param keys makes keys of key scalars; null for the scalar's text
    */
   public record Options(
@@ -93,6 +95,7 @@ public final class YamlReader {
       Tags tags,
       boolean printable,
       boolean mergeKeys,
+      boolean countScalarAliases,
       @Nullable KeyReader keys) {
 
     public Options {
@@ -118,6 +121,7 @@ public final class YamlReader {
           Tags.CORE,
           false,
           false,
+          false,
           null);
     }
 
@@ -132,6 +136,22 @@ public final class YamlReader {
           tags,
           printable,
           mergeKeys,
+          countScalarAliases,
+          keys);
+    }
+
+    public Options withMaxAliasNodes(long n) {
+      return new Options(
+          kind,
+          limits,
+          maxNodes,
+          n,
+          maxEntries,
+          maxScalarChars,
+          tags,
+          printable,
+          mergeKeys,
+          countScalarAliases,
           keys);
     }
 
@@ -146,12 +166,23 @@ public final class YamlReader {
           tags,
           printable,
           mergeKeys,
+          countScalarAliases,
           keys);
     }
 
     public Options withMaxScalarChars(int n) {
       return new Options(
-          kind, limits, maxNodes, maxAliasNodes, maxEntries, n, tags, printable, mergeKeys, keys);
+          kind,
+          limits,
+          maxNodes,
+          maxAliasNodes,
+          maxEntries,
+          n,
+          tags,
+          printable,
+          mergeKeys,
+          countScalarAliases,
+          keys);
     }
 
     public Options withTags(Tags t) {
@@ -165,6 +196,7 @@ public final class YamlReader {
           t,
           printable,
           mergeKeys,
+          countScalarAliases,
           keys);
     }
 
@@ -179,6 +211,7 @@ public final class YamlReader {
           tags,
           true,
           mergeKeys,
+          countScalarAliases,
           keys);
     }
 
@@ -192,6 +225,23 @@ public final class YamlReader {
           maxScalarChars,
           tags,
           printable,
+          true,
+          countScalarAliases,
+          keys);
+    }
+
+    /** Aliases to scalars count towards {@code maxAliases} too, not only aliases to collections. */
+    public Options withScalarAliasesCounted() {
+      return new Options(
+          kind,
+          limits,
+          maxNodes,
+          maxAliasNodes,
+          maxEntries,
+          maxScalarChars,
+          tags,
+          printable,
+          mergeKeys,
           true,
           keys);
     }
@@ -207,6 +257,7 @@ public final class YamlReader {
           tags,
           printable,
           mergeKeys,
+          countScalarAliases,
           k);
     }
   }
@@ -366,7 +417,7 @@ public final class YamlReader {
     private final List<YamlNode> documents = new ArrayList<>();
     private @Nullable YamlNode root;
     private int documentCount;
-    private int collectionAliases;
+    private int aliasCount;
     private long nodes;
     private long aliasNodes;
 
@@ -469,24 +520,30 @@ public final class YamlReader {
         throw fail(e, "unknown or recursive alias *" + clip(name));
       }
       YamlNode node = target.node();
-      if (!(node instanceof Scalar) && ++collectionAliases > limits.maxAliases()) {
+      if ((o.countScalarAliases() || !(node instanceof Scalar))
+          && ++aliasCount > limits.maxAliases()) {
         throw fail(e, "too many aliases: more than " + limits.maxAliases() + " aliases");
       }
       if (stack.size() + target.height() > limits.maxDepth()) {
         throw fail(e, "nested deeper than " + limits.maxDepth() + " levels");
       }
       aliasNodes += node.size();
+      count(e, node.size());
       if (aliasNodes > o.maxAliasNodes()) {
         throw fail(e, "aliases expand to more than " + o.maxAliasNodes() + " nodes");
       }
-      count(e, node.size());
       add(node, target.height(), e);
     }
 
     private void count(Event e, long n) throws YamlException {
       nodes += n;
       if (nodes > o.maxNodes()) {
-        throw fail(e, "expands to more than " + o.maxNodes() + " nodes");
+        throw fail(
+            e,
+            "expands to more than "
+                + o.maxNodes()
+                + " nodes"
+                + (aliasNodes > 0 ? " (too many aliases)" : ""));
       }
     }
 
