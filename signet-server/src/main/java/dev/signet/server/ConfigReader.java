@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -85,7 +86,9 @@ public final class ConfigReader {
   public static ServerConfig parse(String text, String source, Path base) throws ServerException {
     YamlNode root;
     try {
-      root = YamlReader.readFirst(text, source, YAML);
+      // All of it, not the first document only: a second document is refused, not ignored.
+      List<YamlNode> documents = YamlReader.readAll(text, source, YAML);
+      root = documents.isEmpty() ? null : documents.getFirst();
     } catch (YamlException e) {
       String message = at(source, e.position()) + e.problem();
       throw e.getCause() == null

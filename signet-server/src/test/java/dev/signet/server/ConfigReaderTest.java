@@ -104,6 +104,11 @@ class ConfigReaderTest {
             () -> parse(bomb.toString().lines().limit(7).reduce("", (a, l) -> a + l + "\n")))
         .isInstanceOf(ServerException.class)
         .hasMessageContaining("too many aliases");
+    assertThatThrownBy(() -> parse("log: {level: info}\n---\nlog: {level: debug}\n"))
+        .isInstanceOf(ServerException.class)
+        .hasMessage("signet.yaml:2:1: a configuration file holds one YAML document");
+    assertThatThrownBy(() -> parse("audit: !custom {origin: x}\n"))
+        .hasMessage("signet.yaml:1:8: the YAML tag !custom is not supported");
     assertThatThrownBy(() -> parse("audit: &a [*a]\n"))
         .isInstanceOf(ServerException.class)
         .hasMessageContaining("recursive alias");
