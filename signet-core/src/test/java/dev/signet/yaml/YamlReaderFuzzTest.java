@@ -25,7 +25,18 @@ class YamlReaderFuzzTest {
           .withMaxScalarChars(64)
           .withMergeKeys();
 
-  @DictionaryEntries({"&a ", "*a", "<<: ", "!!str ", "!!int ", "!x ", "---\n", "{", "[", "? "})
+  @DictionaryEntries({
+    "&a ",
+    "*a",
+    "<<: ",
+    "!!str ",
+    "!!int ",
+    "!x ",
+    "\\x0a---\\x0a",
+    "{",
+    "[",
+    "? "
+  })
   @FuzzTest
   void read(@NotNull String text) {
     List<YamlNode> documents;
