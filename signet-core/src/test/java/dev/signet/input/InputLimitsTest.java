@@ -74,7 +74,7 @@ class InputLimitsTest {
         .hasSize(L.maxAliases());
     assertThatThrownBy(() -> PipelineParser.parse(withAliases(L.maxAliases() + 1), "a.yml", L))
         .isInstanceOf(InputException.class)
-        .hasMessageContaining("too many aliases (the limit is 100)");
+        .hasMessageContaining("too many aliases: more than 100 aliases");
   }
 
   // ---- documents: nesting depth ----

@@ -1,7 +1,15 @@
 package dev.signet.server;
 
+import dev.signet.input.InputLimits;
 import dev.signet.server.ServerConfig.HostPort;
 import dev.signet.server.custody.CustodyKind;
+import dev.signet.yaml.YamlException;
+import dev.signet.yaml.YamlNode;
+import dev.signet.yaml.YamlNode.Entry;
+import dev.signet.yaml.YamlNode.Mapping;
+import dev.signet.yaml.YamlNode.Scalar;
+import dev.signet.yaml.YamlNode.Sequence;
+import dev.signet.yaml.YamlReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
@@ -10,28 +18,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
 import org.jspecify.annotations.Nullable;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * Reads the server's YAML configuration file strictly: every key it does not know is refused with
  * its file, line and column, except the top-level sections other parts of the server own, which are
- * kept as nodes for their parsers. snakeyaml-engine composes nodes only (no object construction),
- * with the limits of {@link ServerLimits}.
+ * kept as nodes for their parsers. Core's {@link YamlReader} reads the YAML (no object
+ * construction), with the limits of {@link ServerLimits}.
  */
 public final class ConfigReader {
   private ConfigReader() {}
@@ -68,108 +66,39 @@ public final class ConfigReader {
     return parse(text, file.toString(), base == null ? Path.of("").toAbsolutePath() : base);
   }
 
+  /**
+   * The YAML rules of the configuration: one document, core tags only, and a bound on the nodes the
+   * document expands to, since every parser of a section walks it with aliases expanded.
+   */
+  private static final YamlReader.Options YAML =
+      YamlReader.Options.of(
+              "configuration",
+              new InputLimits(
+                  ServerLimits.MAX_CONFIG_BYTES,
+                  ServerLimits.MAX_CONFIG_ALIASES,
+                  ServerLimits.MAX_CONFIG_DEPTH,
+                  InputLimits.DEFAULT.maxSteps(),
+                  1))
+          .withMaxNodes(ServerLimits.MAX_CONFIG_NODES)
+          .withMaxAliasNodes(ServerLimits.MAX_CONFIG_NODES);
+
   /** Parses configuration text; relative paths resolve against {@code base}. */
   public static ServerConfig parse(String text, String source, Path base) throws ServerException {
-    if (text.length() > ServerLimits.MAX_CONFIG_BYTES) {
-      throw new ServerException(
-          source + ": configuration is larger than " + ServerLimits.MAX_CONFIG_BYTES + " bytes");
-    }
-    LoadSettings settings =
-        LoadSettings.builder()
-            .setLabel(source)
-            .setAllowDuplicateKeys(false)
-            .setMaxAliasesForCollections(ServerLimits.MAX_CONFIG_ALIASES)
-            .setAllowRecursiveKeys(false)
-            .setCodePointLimit(ServerLimits.MAX_CONFIG_BYTES)
-            .setUseMarks(true)
-            .build();
-    Optional<Node> root;
+    YamlNode root;
     try {
-      checkDepth(text, source);
-      root = new Compose(settings).composeString(text);
-    } catch (MarkedYamlEngineException e) {
-      Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
-      String problem = e.getProblem() == null ? "malformed YAML" : e.getProblem();
-      throw new ServerException(at(source, mark.orElse(null)) + oneLine(problem));
-    } catch (YamlEngineException e) {
-      throw new ServerException(source + ": " + oneLine(String.valueOf(e.getMessage())));
-    } catch (RuntimeException | StackOverflowError e) {
-      throw new ServerException(
-          source + ": cannot read YAML (" + e.getClass().getSimpleName() + ")", e);
+      // All of it, not the first document only: a second document is refused, not ignored.
+      List<YamlNode> documents = YamlReader.readAll(text, source, YAML);
+      root = documents.isEmpty() ? null : documents.getFirst();
+    } catch (YamlException e) {
+      String message = at(source, e.position()) + e.problem();
+      throw e.getCause() == null
+          ? new ServerException(message)
+          : new ServerException(message, e.getCause());
     }
-    Reader r = new Reader(source, base);
-    if (root.isEmpty()) {
+    if (root == null) {
       return ServerConfig.defaults();
     }
-    // Aliases share nodes, so composing cannot blow up, but every parser walking a section
-    // would: bound the tree as expanded, which also catches recursive aliases (cycles).
-    expandedSize(root.get(), 1, new int[] {0}, source);
-    return r.config(root.get());
-  }
-
-  /**
-   * Refuses deep nesting before the recursive composer sees it. Counting flow brackets and
-   * indentation is an over-approximation that never under-counts block nesting by much; the
-   * configuration is small and shallow, so a generous bound on both is enough.
-   */
-  private static void checkDepth(String text, String source) throws ServerException {
-    int flow = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c == '[' || c == '{') {
-        if (++flow > ServerLimits.MAX_CONFIG_DEPTH) {
-          throw new ServerException(
-              source + ": nested deeper than " + ServerLimits.MAX_CONFIG_DEPTH + " levels");
-        }
-      } else if ((c == ']' || c == '}') && flow > 0) {
-        flow--;
-      }
-    }
-  }
-
-  private static void expandedSize(Node n, int depth, int[] count, String source)
-      throws ServerException {
-    if (depth > ServerLimits.MAX_CONFIG_DEPTH) {
-      throw new ServerException(
-          at(source, n.getStartMark().orElse(null))
-              + "nested deeper than "
-              + ServerLimits.MAX_CONFIG_DEPTH
-              + " levels (or a recursive alias)");
-    }
-    if (++count[0] > ServerLimits.MAX_CONFIG_NODES) {
-      throw new ServerException(
-          source
-              + ": configuration expands to more than "
-              + ServerLimits.MAX_CONFIG_NODES
-              + " nodes (too many aliases)");
-    }
-    switch (n) {
-      case MappingNode m -> {
-        // snakeyaml refuses duplicate keys only when constructing objects, which we never do.
-        Map<String, Node> seen = new java.util.HashMap<>();
-        for (NodeTuple t : m.getValue()) {
-          if (t.getKeyNode() instanceof ScalarNode k) {
-            Node first = seen.putIfAbsent(k.getValue(), k);
-            if (first != null) {
-              Mark f = first.getStartMark().orElse(null);
-              throw new ServerException(
-                  at(source, k.getStartMark().orElse(null))
-                      + "found duplicate key "
-                      + clip(k.getValue())
-                      + (f == null ? "" : " (first at line " + (f.getLine() + 1) + ")"));
-            }
-          }
-          expandedSize(t.getKeyNode(), depth + 1, count, source);
-          expandedSize(t.getValueNode(), depth + 1, count, source);
-        }
-      }
-      case SequenceNode s -> {
-        for (Node c : s.getValue()) {
-          expandedSize(c, depth + 1, count, source);
-        }
-      }
-      default -> {}
-    }
+    return new Reader(source, base).config(root);
   }
 
   private static final class Reader {
@@ -181,8 +110,8 @@ public final class ConfigReader {
       this.base = base;
     }
 
-    ServerConfig config(Node root) throws ServerException {
-      MappingNode top = mapping(root, "configuration");
+    ServerConfig config(YamlNode root) throws ServerException {
+      Mapping top = mapping(root, "configuration");
       HostPort listen = ServerConfig.DEFAULT_LISTEN;
       Path cert = null;
       Path key = null;
@@ -193,22 +122,22 @@ public final class ConfigReader {
       String passwordEnv = ServerConfig.DEFAULT_PASSWORD_ENV;
       Level level = Level.INFO;
       ServerConfig.CustodyConfig custody = ServerConfig.CustodyConfig.DEFAULT;
-      Map<String, Node> others = new LinkedHashMap<>();
-      for (NodeTuple t : top.getValue()) {
+      Map<String, YamlNode> others = new LinkedHashMap<>();
+      for (Entry t : top.entries().values()) {
         String name = key(t);
-        Node v = t.getValueNode();
+        YamlNode v = t.value();
         switch (name) {
           case "server" -> {
-            for (NodeTuple s : mapping(v, "server").getValue()) {
+            for (Entry s : mapping(v, "server").entries().values()) {
               String k = key(s);
               switch (k) {
-                case "listen" -> listen = hostPort(s.getValueNode(), "server.listen");
+                case "listen" -> listen = hostPort(s.value(), "server.listen");
                 case "tls" -> {
-                  for (NodeTuple tl : mapping(s.getValueNode(), "server.tls").getValue()) {
+                  for (Entry tl : mapping(s.value(), "server.tls").entries().values()) {
                     switch (key(tl)) {
-                      case "cert" -> cert = path(tl.getValueNode(), "server.tls.cert");
-                      case "key" -> key = path(tl.getValueNode(), "server.tls.key");
-                      case "clientCa" -> clientCa = path(tl.getValueNode(), "server.tls.clientCa");
+                      case "cert" -> cert = path(tl.value(), "server.tls.cert");
+                      case "key" -> key = path(tl.value(), "server.tls.key");
+                      case "clientCa" -> clientCa = path(tl.value(), "server.tls.clientCa");
                       default -> throw unknown(tl, "server.tls", "cert, key, clientCa");
                     }
                   }
@@ -218,15 +147,15 @@ public final class ConfigReader {
             }
           }
           case "database" -> {
-            for (NodeTuple d : mapping(v, "database").getValue()) {
+            for (Entry d : mapping(v, "database").entries().values()) {
               switch (key(d)) {
-                case "url" -> url = scalar(d.getValueNode(), "database.url");
-                case "user" -> user = scalar(d.getValueNode(), "database.user");
-                case "password" -> password = scalar(d.getValueNode(), "database.password");
+                case "url" -> url = scalar(d.value(), "database.url");
+                case "user" -> user = scalar(d.value(), "database.user");
+                case "password" -> password = scalar(d.value(), "database.password");
                 case "passwordEnv" -> {
-                  passwordEnv = scalar(d.getValueNode(), "database.passwordEnv");
+                  passwordEnv = scalar(d.value(), "database.passwordEnv");
                   if (!passwordEnv.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
-                    throw error(d.getValueNode(), "database.passwordEnv is not a variable name");
+                    throw error(d.value(), "database.passwordEnv is not a variable name");
                   }
                 }
                 default -> throw unknown(d, "database", "url, user, password, passwordEnv");
@@ -234,13 +163,13 @@ public final class ConfigReader {
             }
           }
           case "log" -> {
-            for (NodeTuple l : mapping(v, "log").getValue()) {
+            for (Entry l : mapping(v, "log").entries().values()) {
               switch (key(l)) {
                 case "level" -> {
-                  String s = scalar(l.getValueNode(), "log.level").toLowerCase(Locale.ROOT);
+                  String s = scalar(l.value(), "log.level").toLowerCase(Locale.ROOT);
                   if (!LOG_LEVELS.contains(s)) {
                     throw error(
-                        l.getValueNode(),
+                        l.value(),
                         "log.level must be one of off, error, warning, info, debug, trace");
                   }
                   level = jul(s);
@@ -276,14 +205,14 @@ public final class ConfigReader {
           source);
     }
 
-    private ServerConfig.CustodyConfig custody(Node v) throws ServerException {
+    private ServerConfig.CustodyConfig custody(YamlNode v) throws ServerException {
       CustodyKind keys = CustodyKind.SOFTWARE;
-      Node keysNode = null;
+      YamlNode keysNode = null;
       ServerConfig.Hsm hsm = null;
-      for (NodeTuple c : mapping(v, "custody").getValue()) {
+      for (Entry c : mapping(v, "custody").entries().values()) {
         switch (key(c)) {
           case "keys" -> {
-            keysNode = c.getValueNode();
+            keysNode = c.value();
             keys =
                 switch (scalar(keysNode, "custody.keys")) {
                   case "software" -> CustodyKind.SOFTWARE;
@@ -291,7 +220,7 @@ public final class ConfigReader {
                   default -> throw error(keysNode, "custody.keys must be software or hsm");
                 };
           }
-          case "hsm" -> hsm = hsm(c.getValueNode());
+          case "hsm" -> hsm = hsm(c.value());
           default -> throw unknown(c, "custody", "keys, hsm");
         }
       }
@@ -303,16 +232,16 @@ public final class ConfigReader {
       return new ServerConfig.CustodyConfig(keys, hsm);
     }
 
-    private ServerConfig.Hsm hsm(Node v) throws ServerException {
-      MappingNode m = mapping(v, "custody.hsm");
+    private ServerConfig.Hsm hsm(YamlNode v) throws ServerException {
+      Mapping m = mapping(v, "custody.hsm");
       Path library = null;
       String token = null;
       Long slot = null;
       ServerConfig.PinSource pin = null;
       String masterKey = null;
       String keyLabel = "signet";
-      for (NodeTuple h : m.getValue()) {
-        Node n = h.getValueNode();
+      for (Entry h : m.entries().values()) {
+        YamlNode n = h.value();
         switch (key(h)) {
           case "library" -> library = path(n, "custody.hsm.library");
           case "token" -> {
@@ -356,11 +285,11 @@ public final class ConfigReader {
      * {@code env:VAR} or {@code file:PATH}. A PIN written in the file is refused without repeating
      * it: configuration files get copied, committed and pasted into tickets.
      */
-    private ServerConfig.PinSource pin(Node n) throws ServerException {
-      if (!(n instanceof ScalarNode s) || s.getValue().isEmpty()) {
+    private ServerConfig.PinSource pin(YamlNode n) throws ServerException {
+      if (!(n instanceof Scalar s) || s.value().isEmpty()) {
         throw error(n, "custody.hsm.pin must be env:VARIABLE or file:PATH");
       }
-      String value = s.getValue();
+      String value = s.value();
       if (value.startsWith("env:")) {
         String var = value.substring(4);
         if (!var.matches("[A-Za-z_][A-Za-z0-9_]{0,127}")) {
@@ -377,7 +306,7 @@ public final class ConfigReader {
               + " the configuration file");
     }
 
-    private String objectLabel(Node n, String what) throws ServerException {
+    private String objectLabel(YamlNode n, String what) throws ServerException {
       String s = scalar(n, what);
       if (s.length() > ServerLimits.MAX_OBJECT_LABEL_CHARS || !s.matches("[A-Za-z0-9._-]+")) {
         throw error(
@@ -401,37 +330,31 @@ public final class ConfigReader {
       };
     }
 
-    private MappingNode mapping(Node n, String what) throws ServerException {
-      if (n instanceof MappingNode m) {
+    private Mapping mapping(YamlNode n, String what) throws ServerException {
+      if (n instanceof Mapping m) {
         return m;
       }
       throw error(n, what + " must be a mapping");
     }
 
-    private String key(NodeTuple t) throws ServerException {
-      if (t.getKeyNode() instanceof ScalarNode s) {
-        return s.getValue();
-      }
-      throw error(t.getKeyNode(), "keys must be plain strings");
+    private static String key(Entry t) {
+      return t.key();
     }
 
-    private String scalar(Node n, String what) throws ServerException {
-      if (n instanceof ScalarNode s && !s.getValue().isEmpty()) {
-        return s.getValue();
+    private String scalar(YamlNode n, String what) throws ServerException {
+      if (n instanceof Scalar s && !s.value().isEmpty()) {
+        return s.value();
       }
       throw error(
           n,
-          what
-              + (n instanceof SequenceNode
-                  ? " must not be a list"
-                  : " must be a non-empty string"));
+          what + (n instanceof Sequence ? " must not be a list" : " must be a non-empty string"));
     }
 
-    private Path path(Node n, String what) throws ServerException {
+    private Path path(YamlNode n, String what) throws ServerException {
       return path(n, scalar(n, what), what);
     }
 
-    private Path path(Node n, String s, String what) throws ServerException {
+    private Path path(YamlNode n, String s, String what) throws ServerException {
       try {
         return base.resolve(s).normalize();
       } catch (java.nio.file.InvalidPathException e) {
@@ -439,7 +362,7 @@ public final class ConfigReader {
       }
     }
 
-    private HostPort hostPort(Node n, String what) throws ServerException {
+    private HostPort hostPort(YamlNode n, String what) throws ServerException {
       String s = scalar(n, what);
       try {
         return HostPort.parse(s, what);
@@ -448,23 +371,24 @@ public final class ConfigReader {
       }
     }
 
-    private ServerException unknown(NodeTuple t, String section, String known) {
-      String k = t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "?";
+    private ServerException unknown(Entry t, String section, String known) {
+      String k = t.key();
       String where = section.isEmpty() ? "top level" : section;
       return error(
-          t.getKeyNode(), "unknown key " + clip(k) + " in " + where + " (known: " + known + ")");
+          t.keyNode(), "unknown key " + clip(k) + " in " + where + " (known: " + known + ")");
     }
 
-    private ServerException error(Node n, String message) {
-      return new ServerException(at(source, n.getStartMark().orElse(null)) + message);
+    private ServerException error(YamlNode n, String message) {
+      return new ServerException(at(source, n.position()) + message);
     }
   }
 
-  private static String at(String source, @Nullable Mark mark) {
-    if (mark == null) {
+  /** {@code file:line:column: }, the place as compilers print it. */
+  static String at(String source, YamlNode.@Nullable Position position) {
+    if (position == null) {
       return source + ": ";
     }
-    return source + ":" + (mark.getLine() + 1) + ":" + (mark.getColumn() + 1) + ": ";
+    return source + ":" + position.line() + ":" + position.column() + ": ";
   }
 
   private static String clip(String s) {

@@ -1,11 +1,11 @@
 package dev.signet.server;
 
 import dev.signet.server.custody.CustodyKind;
+import dev.signet.yaml.YamlNode;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.logging.Level;
 import org.jspecify.annotations.Nullable;
-import org.snakeyaml.engine.v2.nodes.Node;
 
 /**
  * The server's configuration: the file's {@code server}, {@code database} and {@code log} sections
@@ -34,7 +34,7 @@ public record ServerConfig(
     String databasePasswordEnv,
     Level logLevel,
     CustodyConfig custody,
-    Map<String, Node> otherSections,
+    Map<String, YamlNode> otherSections,
     String source) {
 
   public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8443);

@@ -3,15 +3,12 @@ package dev.signet.server.audit;
 import dev.signet.server.ServerConfig;
 import dev.signet.server.custody.MasterKey;
 import dev.signet.server.store.Database;
+import dev.signet.yaml.YamlNode;
 import java.nio.charset.StandardCharsets;
 import javax.crypto.SecretKey;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
 
 /** Opens the server's audit log and the secrets that go with it. */
 public final class AuditLogs {
@@ -38,24 +35,24 @@ public final class AuditLogs {
 
   /** The configured origin: {@code audit.origin}, a scalar. */
   static String origin(ServerConfig config) throws AuditException {
-    Node section = config.otherSections().get("audit");
+    YamlNode section = config.otherSections().get("audit");
     if (section == null) {
       return DEFAULT_ORIGIN;
     }
     String where = config.source() + ": audit";
-    if (!(section instanceof MappingNode map)) {
+    if (!(section instanceof YamlNode.Mapping map)) {
       throw new AuditException(where + " must be a mapping");
     }
     @org.jspecify.annotations.Nullable String origin = null;
-    for (NodeTuple t : map.getValue()) {
-      String name = t.getKeyNode() instanceof ScalarNode k ? k.getValue() : "<not a scalar>";
+    for (YamlNode.Entry t : map.entries().values()) {
+      String name = t.key();
       if (!name.equals("origin")) {
         throw new AuditException(where + ": unknown setting " + name + " (known: origin)");
       }
-      if (!(t.getValueNode() instanceof ScalarNode v)) {
+      if (!(t.value() instanceof YamlNode.Scalar v)) {
         throw new AuditException(where + ".origin must be a string");
       }
-      origin = v.getValue();
+      origin = v.value();
     }
     if (origin == null) {
       return DEFAULT_ORIGIN;

@@ -1,11 +1,11 @@
 package dev.signet.server.policy;
 
 import dev.signet.input.InputException;
-import dev.signet.server.policy.PolicyYaml.Entry;
-import dev.signet.server.policy.PolicyYaml.Mapping;
-import dev.signet.server.policy.PolicyYaml.Node;
-import dev.signet.server.policy.PolicyYaml.Scalar;
-import dev.signet.server.policy.PolicyYaml.Sequence;
+import dev.signet.yaml.YamlNode;
+import dev.signet.yaml.YamlNode.Entry;
+import dev.signet.yaml.YamlNode.Mapping;
+import dev.signet.yaml.YamlNode.Scalar;
+import dev.signet.yaml.YamlNode.Sequence;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ final class PolicyParser {
     this.issuers = issuers;
   }
 
-  PolicySet parseDocument(Node root, Set<String> siblingKeys, boolean projectsRequired)
+  PolicySet parseDocument(YamlNode root, Set<String> siblingKeys, boolean projectsRequired)
       throws InputException {
     Mapping top = mapping(root, "the policy document");
     for (Entry e : top.entries().values()) {
@@ -92,7 +92,7 @@ final class PolicyParser {
     return new PolicySet(out);
   }
 
-  private ProjectPolicy project(String name, Node node) throws InputException {
+  private ProjectPolicy project(String name, YamlNode node) throws InputException {
     Mapping m = mapping(node, "project " + name);
     known(m, "keys", "operations", "rateLimit", "rules");
     SortedSet<String> keys = names(required(m, "keys"), KEY_NAME, "key name");
@@ -109,7 +109,7 @@ final class PolicyParser {
     }
     List<Rule> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
-    for (Node n : rules.items()) {
+    for (YamlNode n : rules.items()) {
       Rule rule = rule(n, keys, ops);
       if (!seen.add(rule.name())) {
         throw new InputException(
@@ -120,7 +120,7 @@ final class PolicyParser {
     return new ProjectPolicy(name, keys, ops, rate, out);
   }
 
-  private Rule rule(Node node, SortedSet<String> projectKeys, Set<Operation> projectOps)
+  private Rule rule(YamlNode node, SortedSet<String> projectKeys, Set<Operation> projectOps)
       throws InputException {
     Mapping m = mapping(node, "rule");
     known(
@@ -218,7 +218,7 @@ final class PolicyParser {
     return new Rule(name, ops, keys, oidc, mtls, token, pipeline, approval, grant);
   }
 
-  private Conditions.Oidc oidc(Node node, String at) throws InputException {
+  private Conditions.Oidc oidc(YamlNode node, String at) throws InputException {
     Mapping m = mapping(node, "oidc");
     known(m, "issuer", "claims");
     Entry ie = required(m, "issuer");
@@ -278,7 +278,7 @@ final class PolicyParser {
     return new Conditions.Oidc(issuer, claims, pins);
   }
 
-  private Conditions.Certificate certificate(Node node, String at) throws InputException {
+  private Conditions.Certificate certificate(YamlNode node, String at) throws InputException {
     Mapping m = mapping(node, "mtls");
     known(m, "issuer", "caSha256", "subject", "templateOid");
     String issuerDn = null;
@@ -332,7 +332,7 @@ final class PolicyParser {
     return new Conditions.Certificate(issuerDn, ca, subject, oids);
   }
 
-  private Match match(Node node) throws InputException {
+  private Match match(YamlNode node) throws InputException {
     List<Glob> globs = new ArrayList<>();
     if (node instanceof Scalar s) {
       globs.add(Glob.compile(s.value(), source, s.where()));
@@ -343,7 +343,7 @@ final class PolicyParser {
             seq.where(),
             "expected between 1 and " + PolicyLimits.MAX_ALTERNATIVES + " alternatives");
       }
-      for (Node n : seq.items()) {
+      for (YamlNode n : seq.items()) {
         globs.add(Glob.compile(scalar(n, "pattern"), source, n.where()));
       }
     } else {
@@ -354,7 +354,7 @@ final class PolicyParser {
 
   private Set<Operation> operations(Entry e) throws InputException {
     EnumSet<Operation> ops = EnumSet.noneOf(Operation.class);
-    for (Node n : list(e.value(), e.key())) {
+    for (YamlNode n : list(e.value(), e.key())) {
       String id = scalar(n, "operation");
       Operation op =
           Operation.of(id)
@@ -374,7 +374,7 @@ final class PolicyParser {
 
   private SortedSet<String> names(Entry e, Pattern pattern, String what) throws InputException {
     TreeSet<String> out = new TreeSet<>();
-    for (Node n : list(e.value(), e.key())) {
+    for (YamlNode n : list(e.value(), e.key())) {
       String v = pattern(n, pattern, what);
       if (!out.add(v)) {
         throw new InputException(source, n.where(), "duplicate " + what + " " + Policies.quote(v));
@@ -384,15 +384,15 @@ final class PolicyParser {
   }
 
   /** A non-empty list, or one scalar standing for a one-item list. */
-  private List<Node> list(Node node, String what) throws InputException {
-    List<Node> items = node instanceof Scalar ? List.of(node) : sequence(node, what).items();
+  private List<YamlNode> list(YamlNode node, String what) throws InputException {
+    List<YamlNode> items = node instanceof Scalar ? List.of(node) : sequence(node, what).items();
     if (items.isEmpty()) {
       throw new InputException(source, node.where(), what + ": expected at least one value");
     }
     return items;
   }
 
-  private Conditions.RateLimit rate(Node node) throws InputException {
+  private Conditions.RateLimit rate(YamlNode node) throws InputException {
     String v = scalar(node, "rateLimit");
     Matcher m = RATE.matcher(v);
     if (!m.matches()) {
@@ -413,7 +413,7 @@ final class PolicyParser {
     return new Conditions.RateLimit((int) n, unit);
   }
 
-  private Duration duration(Node node, String what, Duration max) throws InputException {
+  private Duration duration(YamlNode node, String what, Duration max) throws InputException {
     String v = scalar(node, what);
     Matcher m = DURATION.matcher(v);
     if (!m.matches()) {
@@ -434,7 +434,7 @@ final class PolicyParser {
     return d;
   }
 
-  private int count(Node node, String what, int max) throws InputException {
+  private int count(YamlNode node, String what, int max) throws InputException {
     String v = scalar(node, what);
     if (!COUNT.matcher(v).matches() || Long.parseLong(v) > max) {
       throw new InputException(
@@ -443,7 +443,7 @@ final class PolicyParser {
     return Integer.parseInt(v);
   }
 
-  private String pattern(Node node, Pattern p, String what) throws InputException {
+  private String pattern(YamlNode node, Pattern p, String what) throws InputException {
     String value = scalar(node, what);
     if (!p.matcher(value).matches()) {
       throw new InputException(
@@ -476,21 +476,21 @@ final class PolicyParser {
     return e;
   }
 
-  private Mapping mapping(Node node, String what) throws InputException {
+  private Mapping mapping(YamlNode node, String what) throws InputException {
     if (node instanceof Mapping m) {
       return m;
     }
     throw new InputException(source, node.where(), what + ": expected a mapping");
   }
 
-  private Sequence sequence(Node node, String what) throws InputException {
+  private Sequence sequence(YamlNode node, String what) throws InputException {
     if (node instanceof Sequence s) {
       return s;
     }
     throw new InputException(source, node.where(), what + ": expected a list");
   }
 
-  private String scalar(Node node, String what) throws InputException {
+  private String scalar(YamlNode node, String what) throws InputException {
     if (node instanceof Scalar s) {
       return s.value();
     }

@@ -4,6 +4,11 @@ import dev.signet.server.ServerException;
 import dev.signet.server.origin.IssuerConfig;
 import dev.signet.server.origin.IssuerPreset;
 import dev.signet.server.origin.OriginConfigException;
+import dev.signet.yaml.YamlNode;
+import dev.signet.yaml.YamlNode.Entry;
+import dev.signet.yaml.YamlNode.Mapping;
+import dev.signet.yaml.YamlNode.Scalar;
+import dev.signet.yaml.YamlNode.Sequence;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -12,12 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.nodes.MappingNode;
-import org.snakeyaml.engine.v2.nodes.Node;
-import org.snakeyaml.engine.v2.nodes.NodeTuple;
-import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * The {@code issuers:} section of the server configuration: issuer name → preset or custom issuer.
@@ -51,38 +50,39 @@ public final class IssuersConfig {
   private IssuersConfig() {}
 
   /** Parses the section; {@code section} null (absent) means no OIDC issuer is trusted. */
-  public static List<IssuerConfig> parse(@Nullable Node section, String source)
+  public static List<IssuerConfig> parse(@Nullable YamlNode section, String source)
       throws ServerException {
     if (section == null) {
       return List.of();
     }
-    if (section instanceof ScalarNode s && s.getValue().isEmpty()) {
+    if (section instanceof Scalar s && s.value().isEmpty()) {
       return List.of();
     }
-    if (!(section instanceof MappingNode map)) {
+    if (!(section instanceof Mapping map)) {
       throw error(source, section, "issuers: expected a mapping of issuer name to issuer");
     }
-    if (map.getValue().size() > SigningLimits.MAX_ISSUERS) {
+    if (map.entries().size() > SigningLimits.MAX_ISSUERS) {
       throw error(source, section, "issuers: at most " + SigningLimits.MAX_ISSUERS + " issuers");
     }
     List<IssuerConfig> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
-    for (NodeTuple t : map.getValue()) {
-      String name = scalar(source, t.getKeyNode(), "issuer name");
+    for (Entry t : map.entries().values()) {
+      String name = scalar(source, t.keyNode(), "issuer name");
       if (!name.matches("[a-z0-9][a-z0-9._-]{0,62}")) {
         throw error(
-            source, t.getKeyNode(), "issuer name must be a-z 0-9 . _ -, at most 63: " + clip(name));
+            source, t.keyNode(), "issuer name must be a-z 0-9 . _ -, at most 63: " + clip(name));
       }
       if (!names.add(name)) {
-        throw error(source, t.getKeyNode(), "issuer " + name + " is defined twice");
+        throw error(source, t.keyNode(), "issuer " + name + " is defined twice");
       }
-      out.add(issuer(source, name, t.getValueNode()));
+      out.add(issuer(source, name, t.value()));
     }
     return List.copyOf(out);
   }
 
-  private static IssuerConfig issuer(String source, String name, Node node) throws ServerException {
-    if (!(node instanceof MappingNode map)) {
+  private static IssuerConfig issuer(String source, String name, YamlNode node)
+      throws ServerException {
+    if (!(node instanceof Mapping map)) {
       throw error(source, node, "issuer " + name + ": expected a mapping");
     }
     @Nullable String preset = null;
@@ -95,18 +95,18 @@ public final class IssuersConfig {
     @Nullable Boolean singleUse = null;
     boolean loopback = false;
     Set<String> seen = new HashSet<>();
-    for (NodeTuple t : map.getValue()) {
-      String key = scalar(source, t.getKeyNode(), "key");
-      Node v = t.getValueNode();
+    for (Entry t : map.entries().values()) {
+      String key = scalar(source, t.keyNode(), "key");
+      YamlNode v = t.value();
       String what = "issuer " + name + ": " + key;
       if (!KEYS.contains(key)) {
         throw error(
             source,
-            t.getKeyNode(),
+            t.keyNode(),
             "issuer " + name + ": unknown key " + clip(key) + " (known: " + known() + ")");
       }
       if (!seen.add(key)) {
-        throw error(source, t.getKeyNode(), what + " is given twice");
+        throw error(source, t.keyNode(), what + " is given twice");
       }
       switch (key) {
         case "preset" -> preset = scalar(source, v, what);
@@ -114,14 +114,12 @@ public final class IssuersConfig {
         case "audience" -> audiences.addAll(list(source, v, what));
         case "algorithms" -> algorithms.addAll(list(source, v, what));
         case "pins" -> {
-          if (!(v instanceof MappingNode pm)) {
+          if (!(v instanceof Mapping pm)) {
             throw error(source, v, what + ": expected a mapping of claim to value");
           }
-          for (NodeTuple p : pm.getValue()) {
+          for (Entry p : pm.entries().values()) {
             pins.add(
-                new String[] {
-                  scalar(source, p.getKeyNode(), what), scalar(source, p.getValueNode(), what)
-                });
+                new String[] {scalar(source, p.keyNode(), what), scalar(source, p.value(), what)});
           }
         }
         case "leeway" -> leeway = duration(source, v, what);
@@ -201,7 +199,7 @@ public final class IssuersConfig {
     return null;
   }
 
-  private static IssuerPreset preset(String source, Node node, String name, String preset)
+  private static IssuerPreset preset(String source, YamlNode node, String name, String preset)
       throws ServerException {
     for (IssuerPreset p : IssuerPreset.values()) {
       if (p.presetName().equals(preset)) {
@@ -218,11 +216,11 @@ public final class IssuersConfig {
     return String.join(", ", KEYS.stream().sorted().toList());
   }
 
-  private static String scalar(String source, Node node, String what) throws ServerException {
-    if (!(node instanceof ScalarNode s)) {
+  private static String scalar(String source, YamlNode node, String what) throws ServerException {
+    if (!(node instanceof Scalar s)) {
       throw error(source, node, what + ": expected a single value");
     }
-    String v = s.getValue();
+    String v = s.value();
     if (v.length() > SigningLimits.MAX_CONFIG_VALUE_CHARS) {
       throw error(
           source,
@@ -232,10 +230,11 @@ public final class IssuersConfig {
     return v;
   }
 
-  private static List<String> list(String source, Node node, String what) throws ServerException {
-    if (node instanceof SequenceNode seq) {
+  private static List<String> list(String source, YamlNode node, String what)
+      throws ServerException {
+    if (node instanceof Sequence seq) {
       List<String> out = new ArrayList<>();
-      for (Node n : seq.getValue()) {
+      for (YamlNode n : seq.items()) {
         out.add(scalar(source, n, what));
       }
       if (out.isEmpty()) {
@@ -246,7 +245,7 @@ public final class IssuersConfig {
     return List.of(scalar(source, node, what));
   }
 
-  private static boolean bool(String source, Node node, String what) throws ServerException {
+  private static boolean bool(String source, YamlNode node, String what) throws ServerException {
     String v = scalar(source, node, what);
     return switch (v) {
       case "true" -> true;
@@ -256,7 +255,8 @@ public final class IssuersConfig {
   }
 
   /** {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT30S}. */
-  private static Duration duration(String source, Node node, String what) throws ServerException {
+  private static Duration duration(String source, YamlNode node, String what)
+      throws ServerException {
     String v = scalar(source, node, what);
     try {
       if (v.matches("[0-9]{1,6}[smh]")) {
@@ -273,11 +273,10 @@ public final class IssuersConfig {
     }
   }
 
-  static ServerException error(String source, Node node, String message) {
-    Mark m = node.getStartMark().orElse(null);
-    String at =
-        m == null ? source + ": " : source + ":" + (m.getLine() + 1) + ":" + (m.getColumn() + 1);
-    return new ServerException(at + (m == null ? "" : ": ") + oneLine(message));
+  static ServerException error(String source, YamlNode node, String message) {
+    YamlNode.Position p = node.position();
+    return new ServerException(
+        source + ":" + p.line() + ":" + p.column() + ": " + oneLine(message));
   }
 
   private static String oneLine(String s) {

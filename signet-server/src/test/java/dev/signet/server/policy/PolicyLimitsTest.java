@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** Each policy limit at the limit (accepted) and one past it (refused, one line). */
 class PolicyLimitsTest {
 
-  private static PolicyYaml.Node read(String text) throws InputException {
+  private static dev.signet.yaml.YamlNode read(String text) throws InputException {
     return PolicyYaml.read(text, "p.yaml");
   }
 
