@@ -115,17 +115,11 @@ public final class AdminRoutes {
             .detail("backend", kind == CustodyKind.HSM ? "pkcs11" : "software")
             .build();
     VersionRecord v =
-        auditedChange(
+        custodyChange(
             rc,
             admin,
             intent,
-            () -> {
-              try {
-                return service.custody().create(project, key, alg, kind, admin.name());
-              } catch (CustodyException e) {
-                throw custodyError(e);
-              }
-            });
+            () -> service.custody().create(project, key, alg, kind, admin.name()));
     ApiRouting.writeJson(res, 201, keyJson(v));
   }
 
@@ -144,17 +138,8 @@ public final class AdminRoutes {
             .detail("fromVersion", Integer.toString(current.version()))
             .build();
     VersionRecord v =
-        auditedChange(
-            rc,
-            admin,
-            intent,
-            () -> {
-              try {
-                return service.custody().rotate(project, key, admin.name());
-              } catch (CustodyException e) {
-                throw custodyError(e);
-              }
-            });
+        custodyChange(
+            rc, admin, intent, () -> service.custody().rotate(project, key, admin.name()));
     ApiRouting.writeJson(res, 200, keyJson(v));
   }
 
@@ -171,17 +156,8 @@ public final class AdminRoutes {
             .key(SigningService.auditKey(existing(project, key, version)))
             .build();
     VersionRecord v =
-        auditedChange(
-            rc,
-            admin,
-            intent,
-            () -> {
-              try {
-                return service.custody().retire(project, key, version, admin.name());
-              } catch (CustodyException e) {
-                throw custodyError(e);
-              }
-            });
+        custodyChange(
+            rc, admin, intent, () -> service.custody().retire(project, key, version, admin.name()));
     ApiRouting.writeJson(res, 200, keyJson(v));
   }
 
@@ -208,17 +184,11 @@ public final class AdminRoutes {
             .detail("effectiveAt", effective.toString())
             .build();
     VersionRecord v =
-        auditedChange(
+        custodyChange(
             rc,
             admin,
             intent,
-            () -> {
-              try {
-                return service.custody().revoke(project, key, version, effective, admin.name());
-              } catch (CustodyException e) {
-                throw custodyError(e);
-              }
-            });
+            () -> service.custody().revoke(project, key, version, effective, admin.name()));
     ApiRouting.writeJson(res, 200, keyJson(v));
   }
 
@@ -290,6 +260,28 @@ public final class AdminRoutes {
       changeFailed(rc, admin, intent, 500, "internal");
       throw e;
     }
+  }
+
+  /** A custody operation, whose refusals become the API's answers. */
+  @FunctionalInterface
+  private interface CustodyChange<T> {
+    T make() throws CustodyException;
+  }
+
+  private <T> T custodyChange(
+      RequestContext rc, Caller.Person admin, AuditEvent intent, CustodyChange<T> change)
+      throws ApiException {
+    return auditedChange(
+        rc,
+        admin,
+        intent,
+        () -> {
+          try {
+            return change.make();
+          } catch (CustodyException e) {
+            throw custodyError(e);
+          }
+        });
   }
 
   private void changeFailed(
