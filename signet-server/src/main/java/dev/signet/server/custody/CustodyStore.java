@@ -37,6 +37,14 @@ public interface CustodyStore {
   Optional<VersionRecord> version(String project, String name, int version);
 
   /**
+   * The row of the key's current version, or empty when the key or that row does not exist. A
+   * database store answers in one statement: this is read on every signing request.
+   */
+  default Optional<VersionRecord> currentVersion(String project, String name) {
+    return key(project, name).flatMap(k -> version(project, name, k.currentVersion()));
+  }
+
+  /**
    * Applies {@code change} atomically if the stored key's revision equals {@link
    * Change#expectedRevision()} (0: the key must not exist yet), and returns true; otherwise changes
    * nothing and returns false.

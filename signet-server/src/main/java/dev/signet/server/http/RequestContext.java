@@ -36,10 +36,18 @@ public record RequestContext(
     if (!request.content().hasEntity()) {
       return new byte[0];
     }
+    // readNBytes allocates its chunks by the length asked for (up to 16 KiB): asking for the
+    // declared length, when there is one within the limit, keeps a small body's read small.
+    long declared = request.headers().contentLength().orElse(-1L);
+    boolean sized = declared >= 0 && declared <= limit;
     try (InputStream in = request.content().inputStream()) {
-      byte[] b = in.readNBytes((int) limit + 1);
+      byte[] b = in.readNBytes((int) (sized ? declared : limit) + 1);
       if (b.length > limit) {
         throw tooLarge(limit);
+      }
+      if (sized && b.length > declared) {
+        throw new ApiException(
+            400, "bad_request", "the request body is longer than its Content-Length");
       }
       return b;
     } catch (IOException | RuntimeException e) {

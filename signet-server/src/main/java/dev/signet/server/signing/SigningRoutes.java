@@ -20,6 +20,7 @@ import dev.signet.server.approval.SigningRequest;
 import dev.signet.server.audit.AuditEvent;
 import dev.signet.server.audit.AuditLog;
 import dev.signet.server.audit.Callers;
+import dev.signet.server.custody.Custody;
 import dev.signet.server.custody.CustodyException;
 import dev.signet.server.custody.VersionRecord;
 import dev.signet.server.http.ApiException;
@@ -47,6 +48,7 @@ import java.util.Map;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * The CI-facing routes: signing (digest, message, pipeline, attestation) and the public keys. Each
@@ -268,13 +270,14 @@ final class SigningRoutes {
       @Nullable String session)
       throws ApiException {
     long start = System.nanoTime();
-    SigningKey sk;
+    Custody.Signer signer;
     try {
-      sk = service.custody().signingKey(project, keyName);
+      signer = service.custody().signer(project, keyName);
     } catch (CustodyException e) {
       throw custodyError(e);
     }
-    VersionRecord v = versionOf(project, keyName, sk);
+    SigningKey sk = signer.key();
+    VersionRecord v = signer.version();
     Map<String, Object> out = new LinkedHashMap<>();
     String signatureSha256;
     try {
@@ -302,7 +305,9 @@ final class SigningRoutes {
                   b.string("payloadType", 256),
                   base64(b.string("payload", Integer.MAX_VALUE), "payload"));
           signatureSha256 = SigningService.sha256Hex(env.signatures().getFirst().sig());
-          out.put("envelope", JsonBody.JSON.readTree(env.toJson()));
+          // Our own compact JSON goes into the response as it is: parsing it back into a tree only
+          // to write it again cost a tenth of the server's CPU per request.
+          out.put("envelope", new RawValue(env.toJson()));
         }
         default -> throw new IllegalStateException(p.kind());
       }
@@ -327,28 +332,14 @@ final class SigningRoutes {
                 .approvalRequest(approvalRequestId)
                 .build());
     out.put("auditEntry", new String(appended.leaf(), StandardCharsets.UTF_8));
-    out.put("receipt", JsonBody.JSON.readTree(appended.receipt().toJson()));
+    // Written once, as the envelope above.
+    out.put("receipt", new RawValue(appended.receipt().toJson()));
     service
         .context()
         .metrics()
         .signing()
         .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     return out;
-  }
-
-  private VersionRecord versionOf(String project, String keyName, SigningKey sk)
-      throws ApiException {
-    String kid = sk.keyId();
-    try {
-      for (VersionRecord v : service.custody().versions(project, keyName)) {
-        if (v.keyId().equals(kid)) {
-          return v;
-        }
-      }
-    } catch (CustodyException e) {
-      throw custodyError(e);
-    }
-    throw new ApiException(409, "conflict", project + "/" + keyName + " changed; retry");
   }
 
   // ---- request bodies ------------------------------------------------------------------------

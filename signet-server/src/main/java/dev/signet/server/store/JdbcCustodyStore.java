@@ -104,6 +104,29 @@ final class JdbcCustodyStore implements CustodyStore {
   }
 
   @Override
+  public Optional<VersionRecord> currentVersion(String project, String name) {
+    // One statement instead of the key's row, then its version's: one snapshot, one round trip.
+    return Sql.call(
+        db,
+        "read custody current version",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT v."
+                      + VERSION_COLUMNS.replace(", ", ", v.")
+                      + " FROM custody_keys k JOIN custody_versions v ON v.project = k.project"
+                      + " AND v.name = k.name AND v.version = k.current_version"
+                      + " WHERE k.project = ? AND k.name = ?")) {
+            ps.setString(1, project);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(versionRecord(rs)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
   public boolean commit(Change change) {
     KeyRecord k = change.key();
     return Sql.inTransaction(

@@ -137,6 +137,10 @@ class StoreContractTest {
     assertThat(store.version("acme", "release", 1)).contains(v1);
     assertThat(store.version("acme", "release", 2)).isEmpty();
     assertThat(store.events("acme", "release")).containsExactly(event(KeyEvent.Type.CREATED, v1));
+    // What a signing request reads: the current version's row in one call, state included.
+    assertThat(store.currentVersion("acme", "release")).contains(v1);
+    assertThat(store.currentVersion("acme", "none")).isEmpty();
+    assertThat(store.currentVersion("other", "release")).isEmpty();
 
     // Rotation: v2 active, v1 retired, one event; a second commit on revision 1 loses.
     VersionRecord v1r =
@@ -164,6 +168,7 @@ class StoreContractTest {
     assertThat(store.versions("acme", "release")).containsExactly(v1r, v2);
     assertThat(store.events("acme", "release"))
         .containsExactly(event(KeyEvent.Type.CREATED, v1), event(KeyEvent.Type.ROTATED, v2));
+    assertThat(store.currentVersion("acme", "release")).contains(v2);
 
     // Key material never changes: refused, and the whole change is rolled back.
     VersionRecord forged = version("release", 1, CustodyKind.SOFTWARE, VersionState.ACTIVE);
@@ -202,6 +207,8 @@ class StoreContractTest {
         .isTrue();
     assertThat(store.version("acme", "a-hsm", 1)).contains(h1);
     assertThat(store.version("acme", "a-hsm", 1).orElseThrow().sealed()).isNull();
+    // A revoked current version is still returned: the caller refuses it by its state.
+    assertThat(store.currentVersion("acme", "a-hsm")).contains(h1);
     assertThat(store.keys("acme")).containsExactly(hk, k2);
     assertThat(store.keys("other")).isEmpty();
     assertThat(store.versions("acme", "none")).isEmpty();
