@@ -68,6 +68,7 @@ final class DemoService {
   // The demo talks to its own server, but reads stay bounded all the same.
   private static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
   private static final int MAX_LOG_PAGES = 64;
+  private static final int RECENT_LEAVES = 8;
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final Pattern ADMIN_TOKEN =
       Pattern.compile("admin token \\(shown once; store it now\\): (\\S+)");
@@ -299,27 +300,36 @@ final class DemoService {
     out.println("   " + (deniedOk ? "⛔ " : "‼️ NOT DENIED ") + "signet: " + denial);
     String checkpoint = https.get("/v1/audit/checkpoint");
     long size = checkpointSize(checkpoint);
-    JsonObject last =
-        object(
-            https.get("/v1/audit/entries?start=" + (size - 1) + "&end=" + size).strip(),
-            "the last audit entry");
-    JsonObject lastPolicy = object(last.get("policy"), "the last audit entry's policy");
-    boolean loggedOk = "DENIED".equals(member(last, "type"));
-    out.println(
-        "   the refusal is itself leaf "
-            + (size - 1)
-            + " of the audit log: "
-            + member(last, "type")
-            + ", decision "
-            + member(lastPolicy, "decision")
-            + ", reason "
-            + member(lastPolicy, "reason"));
+    // The refusal is not necessarily the last leaf: the CLI revokes its session after it.
+    long from = Math.max(0, size - RECENT_LEAVES);
+    List<String> recent =
+        https.get("/v1/audit/entries?start=" + from + "&end=" + size).strip().lines().toList();
+    @Nullable JsonObject denied = null;
+    long deniedIndex = -1;
+    for (int i = recent.size() - 1; i >= 0 && denied == null; i--) {
+      JsonObject e = object(recent.get(i), "audit entry " + (from + i));
+      if ("DENIED".equals(member(e, "type"))) {
+        denied = e;
+        deniedIndex = from + i;
+      }
+    }
+    boolean loggedOk = denied != null;
+    if (denied != null) {
+      JsonObject policy = object(denied.get("policy"), "the DENIED audit entry's policy");
+      out.println(
+          "   the refusal is itself leaf "
+              + deniedIndex
+              + " of the audit log: DENIED, decision "
+              + member(policy, "decision")
+              + ", reason "
+              + member(policy, "reason"));
+    }
     rows.add(
         row("service: sign from " + DENIED_BRANCH, deniedOk ? "denied" : "NOT DENIED", deniedOk));
     rows.add(
         row(
             "service: the denial is logged",
-            loggedOk ? "leaf " + (size - 1) + " (DENIED)" : "NOT LOGGED",
+            loggedOk ? "leaf " + deniedIndex + " (DENIED)" : "NOT LOGGED",
             loggedOk));
 
     heading("9. Verify the receipt offline, as anyone holding it can");

@@ -20,8 +20,8 @@ class ServerCommandTest {
         .containsExactly(
             "signet: "
                 + cfg
-                + ":3:1: unknown key databse in top level (known: server, database, log, issuers,"
-                + " projects, audit)");
+                + ":3:1: unknown key databse in top level (known: server, database, log, custody,"
+                + " issuers, projects, audit)");
     assertThat(r.out()).isEmpty();
     assertThat(tmp.resolve("d")).doesNotExist();
   }
