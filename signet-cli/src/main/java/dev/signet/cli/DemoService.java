@@ -315,14 +315,14 @@ final class DemoService {
     }
     boolean loggedOk = denied != null;
     if (denied != null) {
-      JsonObject policy = object(denied.get("policy"), "the DENIED audit entry's policy");
+      JsonObject deniedPolicy = object(denied.get("policy"), "the DENIED audit entry's policy");
       out.println(
           "   the refusal is itself leaf "
               + deniedIndex
               + " of the audit log: DENIED, decision "
-              + member(policy, "decision")
+              + member(deniedPolicy, "decision")
               + ", reason "
-              + member(policy, "reason"));
+              + member(deniedPolicy, "reason"));
     }
     rows.add(
         row("service: sign from " + DENIED_BRANCH, deniedOk ? "denied" : "NOT DENIED", deniedOk));

@@ -59,7 +59,7 @@ class DemoCommandTest {
         .contains("8. Ask again with a token for branch feature/x")
         .containsPattern("signet://127\\.0\\.0\\.1:\\d+/widgets/pipelines signed 4 steps")
         .contains("decision: allow by rule \"main-only\"")
-        .containsPattern("receipt: leaf 2 of 3, inclusion proof of \\d+ hash")
+        .containsPattern("receipt: leaf 3 of 4, inclusion proof of \\d+ hash")
         .contains("✅ 7 of 7 jobs of the service-signed pipeline verified");
     Path signed = service.resolve("pipeline.signed.yml");
     Cli verify =
@@ -79,19 +79,19 @@ class DemoCommandTest {
         .containsPattern(
             "⛔ signet: signet://127\\.0\\.0\\.1:\\d+/widgets/pipelines: HTTP 403 denied: rule"
                 + " \"main-only\": claim build_branch \"feature/x\" does not match \"main\"")
-        .contains("the refusal is itself leaf 3 of the audit log: DENIED, decision deny");
+        .contains("the refusal is itself leaf 6 of the audit log: DENIED, decision deny");
     assertThat(service.resolve("pipeline.feature.yml")).doesNotExist();
 
     // offline: the receipt and the whole log verify; one changed byte is refused, both ways
     assertThat(out)
         .contains("$ signet audit verify --log-key service/audit/log.vkey")
         .containsPattern(
-            "✅ Verified checkpoint signet-demo/audit size 4 root [0-9a-f]{64}; 4 entries"
-                + " recomputed; entry service/pipeline.signed.yml.audit-entry.json is leaf 2")
+            "✅ Verified checkpoint signet-demo/audit size 8 root [0-9a-f]{64}; 8 entries"
+                + " recomputed; entry service/pipeline.signed.yml.audit-entry.json is leaf 3")
         .contains(
             "⛔ signet: refused: service/audit/log.tampered.jsonl does not hash to the"
                 + " checkpoint's root")
-        .contains("⛔ signet: refused: inclusion proof of leaf 2 does not lead to the root")
+        .contains("⛔ signet: refused: inclusion proof of leaf 3 does not lead to the root")
         .contains(
             "The service signed for branch main, denied feature/x and logged it; the receipt"
                 + " verified offline and a changed byte was refused.");
