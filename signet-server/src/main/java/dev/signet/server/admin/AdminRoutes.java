@@ -17,6 +17,7 @@ import dev.signet.server.http.Routes;
 import dev.signet.server.origin.IssuedProjectToken;
 import dev.signet.server.policy.Operation;
 import dev.signet.server.policy.PolicySnapshot;
+import dev.signet.server.session.SessionException;
 import dev.signet.server.signing.JsonBody;
 import dev.signet.server.signing.SigningLimits;
 import dev.signet.server.signing.SigningService;
@@ -105,13 +106,26 @@ public final class AdminRoutes {
                   throw new ApiException(
                       400, "bad_request", "backend must be software, hsm or pkcs11");
             };
-    VersionRecord v;
-    try {
-      v = service.custody().create(project, key, alg, kind, admin.name());
-    } catch (CustodyException e) {
-      throw custodyError(e);
-    }
-    keyEvent(rc, admin, AuditEvent.Type.KEY_CREATED, v, Map.of());
+    AuditEvent intent =
+        service
+            .event(AuditEvent.Type.KEY_CREATED, rc, project)
+            .caller(service.auditCaller(admin))
+            .detail("key", key)
+            .detail("algorithm", alg.jwa())
+            .detail("backend", kind == CustodyKind.HSM ? "pkcs11" : "software")
+            .build();
+    VersionRecord v =
+        auditedChange(
+            rc,
+            admin,
+            intent,
+            () -> {
+              try {
+                return service.custody().create(project, key, alg, kind, admin.name());
+              } catch (CustodyException e) {
+                throw custodyError(e);
+              }
+            });
     ApiRouting.writeJson(res, 201, keyJson(v));
   }
 
@@ -119,13 +133,28 @@ public final class AdminRoutes {
       throws ApiException {
     String project = req.path().pathParameters().get("project");
     Caller.Person admin = admin(rc, req, project);
-    VersionRecord v;
-    try {
-      v = service.custody().rotate(project, req.path().pathParameters().get("key"), admin.name());
-    } catch (CustodyException e) {
-      throw custodyError(e);
-    }
-    keyEvent(rc, admin, AuditEvent.Type.KEY_ROTATED, v, Map.of());
+    String key = req.path().pathParameters().get("key");
+    VersionRecord current = current(project, key);
+    AuditEvent intent =
+        service
+            .event(AuditEvent.Type.KEY_ROTATED, rc, project)
+            .caller(service.auditCaller(admin))
+            .key(SigningService.auditKey(current))
+            .detail("key", key)
+            .detail("fromVersion", Integer.toString(current.version()))
+            .build();
+    VersionRecord v =
+        auditedChange(
+            rc,
+            admin,
+            intent,
+            () -> {
+              try {
+                return service.custody().rotate(project, key, admin.name());
+              } catch (CustodyException e) {
+                throw custodyError(e);
+              }
+            });
     ApiRouting.writeJson(res, 200, keyJson(v));
   }
 
@@ -133,16 +162,26 @@ public final class AdminRoutes {
       throws ApiException {
     String project = req.path().pathParameters().get("project");
     Caller.Person admin = admin(rc, req, project);
-    VersionRecord v;
-    try {
-      v =
-          service
-              .custody()
-              .retire(project, req.path().pathParameters().get("key"), version(req), admin.name());
-    } catch (CustodyException e) {
-      throw custodyError(e);
-    }
-    keyEvent(rc, admin, AuditEvent.Type.KEY_RETIRED, v, Map.of());
+    String key = req.path().pathParameters().get("key");
+    int version = version(req);
+    AuditEvent intent =
+        service
+            .event(AuditEvent.Type.KEY_RETIRED, rc, project)
+            .caller(service.auditCaller(admin))
+            .key(SigningService.auditKey(existing(project, key, version)))
+            .build();
+    VersionRecord v =
+        auditedChange(
+            rc,
+            admin,
+            intent,
+            () -> {
+              try {
+                return service.custody().retire(project, key, version, admin.name());
+              } catch (CustodyException e) {
+                throw custodyError(e);
+              }
+            });
     ApiRouting.writeJson(res, 200, keyJson(v));
   }
 
@@ -159,22 +198,27 @@ public final class AdminRoutes {
     } catch (DateTimeParseException e) {
       throw new ApiException(400, "bad_request", "effectiveAt must be an RFC 3339 UTC time");
     }
-    VersionRecord v;
-    try {
-      v =
-          service
-              .custody()
-              .revoke(
-                  project,
-                  req.path().pathParameters().get("key"),
-                  version(req),
-                  effective,
-                  admin.name());
-    } catch (CustodyException e) {
-      throw custodyError(e);
-    }
-    keyEvent(
-        rc, admin, AuditEvent.Type.KEY_REVOKED, v, Map.of("effectiveAt", effective.toString()));
+    String key = req.path().pathParameters().get("key");
+    int version = version(req);
+    AuditEvent intent =
+        service
+            .event(AuditEvent.Type.KEY_REVOKED, rc, project)
+            .caller(service.auditCaller(admin))
+            .key(SigningService.auditKey(existing(project, key, version)))
+            .detail("effectiveAt", effective.toString())
+            .build();
+    VersionRecord v =
+        auditedChange(
+            rc,
+            admin,
+            intent,
+            () -> {
+              try {
+                return service.custody().revoke(project, key, version, effective, admin.name());
+              } catch (CustodyException e) {
+                throw custodyError(e);
+              }
+            });
     ApiRouting.writeJson(res, 200, keyJson(v));
   }
 
@@ -186,30 +230,84 @@ public final class AdminRoutes {
     return Integer.parseInt(s);
   }
 
-  private void keyEvent(
-      RequestContext rc,
-      Caller.Person admin,
-      AuditEvent.Type type,
-      VersionRecord v,
-      Map<String, String> details) {
-    SigningService.EventBuilder e =
-        service
-            .event(type, rc, v.project())
-            .caller(service.auditCaller(admin))
-            .key(SigningService.auditKey(v));
-    details.forEach(e::detail);
-    appendAfterTheFact(e.build());
+  /** The version {@code n} of a key, read before a change to it; 404 when there is none. */
+  private VersionRecord existing(String project, String key, int n) throws ApiException {
+    try {
+      for (VersionRecord v : service.custody().versions(project, key)) {
+        if (v.version() == n) {
+          return v;
+        }
+      }
+    } catch (CustodyException e) {
+      throw custodyError(e);
+    }
+    throw new ApiException(
+        404,
+        "not_found",
+        "no version " + n + " of key " + JsonBodyClip.clip(project) + "/" + JsonBodyClip.clip(key));
+  }
+
+  /** The newest version of a key, read before a rotation; 404 when there is no such key. */
+  private VersionRecord current(String project, String key) throws ApiException {
+    List<VersionRecord> versions;
+    try {
+      versions = service.custody().versions(project, key);
+    } catch (CustodyException e) {
+      throw custodyError(e);
+    }
+    if (versions.isEmpty()) {
+      throw new ApiException(
+          404, "not_found", "no key " + JsonBodyClip.clip(project) + "/" + JsonBodyClip.clip(key));
+    }
+    return versions.getLast();
+  }
+
+  /** A change the admin routes make once its audit entry is in the log. */
+  @FunctionalInterface
+  private interface Change<T> {
+    T make() throws ApiException;
   }
 
   /**
-   * For admin changes already made: the change stands even if the log is down at this moment (the
-   * custody store keeps its own event history), but the caller hears that it was not logged.
+   * Makes an admin change audited before it takes effect: {@code intent} (the change about to be
+   * made, with its ids) is appended first, and if the log cannot take it the answer is 503 and
+   * nothing changed. The audit log has its own sequencer and transactions, so the entry and the
+   * change cannot share one; instead, a change that fails after its entry was appended is followed
+   * by an {@code ADMIN_CHANGE_FAILED} entry (best effort: the log may have just gone down) and the
+   * change's own error. A reader of the log therefore sees every change that took effect, and may
+   * see an announced change that did not (with or without its failure entry), never the reverse.
    */
-  private void appendAfterTheFact(AuditEvent e) {
+  private <T> T auditedChange(
+      RequestContext rc, Caller.Person admin, AuditEvent intent, Change<T> change)
+      throws ApiException {
+    service.append(intent);
     try {
-      service.append(e);
+      return change.make();
+    } catch (ApiException e) {
+      changeFailed(rc, admin, intent, e.status(), e.code());
+      throw e;
+    } catch (RuntimeException e) {
+      changeFailed(rc, admin, intent, 500, "internal");
+      throw e;
+    }
+  }
+
+  private void changeFailed(
+      RequestContext rc, Caller.Person admin, AuditEvent intent, int status, String code) {
+    SigningService.EventBuilder b =
+        service
+            .event(AuditEvent.Type.ADMIN_CHANGE_FAILED, rc, intent.project())
+            .caller(service.auditCaller(admin))
+            .key(intent.key());
+    intent.details().forEach(b::detail);
+    b.detail("change", intent.type().name())
+        .detail("status", Integer.toString(status))
+        .detail("error", code);
+    try {
+      service.append(b.build());
     } catch (ApiException failed) {
-      // Reported by the audit log; the custody and token stores keep their own history.
+      // Best effort: the announced change without its outcome reads as "maybe", never as done
+      // when it was not; the caller hears the change's own error.
     }
   }
 
@@ -268,15 +366,27 @@ public final class AdminRoutes {
               + SigningLimits.MAX_TOKEN_LIFETIME_DAYS
               + " days");
     }
+    // The token's id is made with it, so its entry follows the insert; but a token takes effect
+    // only when its secret leaves the server in this answer, which happens after the entry is in
+    // the log. If the log cannot take the entry, the unseen token is revoked and the answer is 503.
     IssuedProjectToken t = service.projectTokens().issue(project, ops, lifetime);
-    appendAfterTheFact(
-        service
-            .event(AuditEvent.Type.TOKEN_ISSUED, rc, project)
-            .caller(service.auditCaller(admin))
-            .detail("tokenId", t.stored().id())
-            .detail("operations", String.join(",", ops))
-            .detail("expiresAt", t.stored().expiresAt().toString())
-            .build());
+    try {
+      service.append(
+          service
+              .event(AuditEvent.Type.TOKEN_ISSUED, rc, project)
+              .caller(service.auditCaller(admin))
+              .detail("tokenId", t.stored().id())
+              .detail("operations", String.join(",", ops))
+              .detail("expiresAt", t.stored().expiresAt().toString())
+              .build());
+    } catch (ApiException e) {
+      try {
+        service.projectTokens().revoke(t.stored().id());
+      } catch (RuntimeException ignored) {
+        // Its secret was never shown: the token cannot be presented by anyone.
+      }
+      throw e;
+    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("id", t.stored().id());
     m.put("project", project);
@@ -290,16 +400,45 @@ public final class AdminRoutes {
       throws ApiException {
     String id = req.path().pathParameters().get("id");
     Caller.Person admin = admin(rc, req, null);
-    if (!id.matches("[0-9a-f]{1,64}") || !service.projectTokens().revoke(id)) {
+    if (!id.matches("[0-9a-f]{1,64}")
+        || service.stores().stores().projectTokens().find(id).isEmpty()) {
       throw new ApiException(404, "not_found", "no project token " + JsonBodyClip.clip(id));
     }
-    appendAfterTheFact(
+    AuditEvent intent =
         service
             .event(AuditEvent.Type.TOKEN_REVOKED, rc, null)
             .caller(service.auditCaller(admin))
             .detail("tokenId", id)
-            .build());
-    ApiRouting.writeJson(res, 200, Map.of("id", id, "revoked", true));
+            .build();
+    List<String> ended =
+        auditedChange(
+            rc,
+            admin,
+            intent,
+            () -> {
+              if (!service.projectTokens().revoke(id)) {
+                throw new ApiException(
+                    404, "not_found", "no project token " + JsonBodyClip.clip(id));
+              }
+              return endSessionsOf(id);
+            });
+    ApiRouting.writeJson(
+        res, 200, Map.of("id", id, "revoked", true, "sessionsRevoked", ended.size()));
+  }
+
+  /**
+   * Revokes the sessions the token opened. A failure answers 503: the token itself is revoked and
+   * revoking it again (idempotent) retries the sessions.
+   */
+  private List<String> endSessionsOf(String tokenId) throws ApiException {
+    try {
+      return service.sessions().revokeOpenedWith(tokenId);
+    } catch (SessionException e) {
+      throw new ApiException(
+          503,
+          "unavailable",
+          "the project token is revoked but its sessions could not be: revoke the token again");
+    }
   }
 
   private void createPrincipal(RequestContext rc, ServerRequest req, ServerResponse res)
@@ -319,14 +458,14 @@ public final class AdminRoutes {
       }
       roles.add(r);
     }
-    String token = service.createPrincipal(name, roles);
-    appendAfterTheFact(
+    AuditEvent intent =
         service
             .event(AuditEvent.Type.PRINCIPAL_CREATED, rc, null)
             .caller(service.auditCaller(admin))
             .detail("principal", service.personal().protect("principal", name))
             .detail("roles", String.join(",", roles))
-            .build());
+            .build();
+    String token = auditedChange(rc, admin, intent, () -> service.createPrincipal(name, roles));
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name);
     m.put("roles", List.copyOf(roles));
@@ -341,22 +480,34 @@ public final class AdminRoutes {
     Caller.Person admin = admin(rc, req, null);
     String before = service.policies().snapshot().version().value();
     PolicySnapshot now;
+    java.util.concurrent.atomic.AtomicReference<AuditEvent> announced =
+        new java.util.concurrent.atomic.AtomicReference<>();
     try {
-      now = service.reloadPolicies();
+      // The entry is appended between reading the new policy and making it current, under the
+      // reload lock: no decision names the new version before the log has its POLICY_CHANGED.
+      now =
+          service.reloadPolicies((previous, next) -> {
+            AuditEvent intent =
+                service
+                    .event(AuditEvent.Type.POLICY_CHANGED, rc, null)
+                    .caller(service.auditCaller(admin))
+                    .detail("version", next)
+                    .detail("previous", previous)
+                    .build();
+            service.append(intent);
+            announced.set(intent);
+          });
     } catch (ServerException e) {
       throw new ApiException(
           400, "invalid_policy", "the policy stays at " + before + ": " + e.getMessage());
+    } catch (RuntimeException e) {
+      AuditEvent intent = announced.get();
+      if (intent != null) {
+        changeFailed(rc, admin, intent, 500, "internal");
+      }
+      throw e;
     }
     String after = now.version().value();
-    if (!after.equals(before)) {
-      appendAfterTheFact(
-          service
-              .event(AuditEvent.Type.POLICY_CHANGED, rc, null)
-              .caller(service.auditCaller(admin))
-              .detail("version", after)
-              .detail("previous", before)
-              .build());
-    }
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("version", after);
     m.put("previous", before);

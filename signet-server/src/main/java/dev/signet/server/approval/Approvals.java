@@ -95,23 +95,40 @@ public final class Approvals {
     return new Submission.Pending(request);
   }
 
-  /** The request, with its expiry applied if it ran out while pending. */
+  /**
+   * The request; one that ran out while pending is shown EXPIRED. Reading never writes: the expiry
+   * sweeper ({@link #expireDue}) is the one writer of EXPIRED, so the REQUEST_EXPIRED entry it
+   * appends is written exactly once whoever reads the request first.
+   */
   public Optional<SigningRequest> find(String id) {
     Optional<SigningRequest> found = requests.find(id);
-    if (found.isEmpty()) {
+    if (found.isEmpty() || !expiredNow(found.get(), clock.instant())) {
       return found;
     }
-    for (int i = 0; i < MAX_RETRIES; i++) {
-      SigningRequest r = requests.find(id).orElseThrow();
-      if (!expiredNow(r, clock.instant())) {
-        return Optional.of(r);
+    SigningRequest r = found.get();
+    return Optional.of(r.next(SigningRequest.Status.EXPIRED, r.votes()));
+  }
+
+  /**
+   * Marks up to {@code max} pending requests past their expiry EXPIRED, each by compare-and-set on
+   * its revision, and returns those this call expired: of processes sweeping at once, exactly one
+   * wins each request (and appends its REQUEST_EXPIRED entry); a vote that raced the sweep and won
+   * was made before the expiry, or the vote would have been refused.
+   */
+  public List<SigningRequest> expireDue(int max) {
+    Instant now = clock.instant();
+    List<SigningRequest> expired = new ArrayList<>();
+    for (String id : requests.duePending(now, max)) {
+      SigningRequest r = requests.find(id).orElse(null);
+      if (r == null || !expiredNow(r, now)) {
+        continue; // decided meanwhile
       }
-      SigningRequest expired = r.next(SigningRequest.Status.EXPIRED, r.votes());
-      if (requests.compareAndSet(r, expired)) {
-        return Optional.of(expired);
+      SigningRequest next = r.next(SigningRequest.Status.EXPIRED, r.votes());
+      if (requests.compareAndSet(r, next)) {
+        expired.add(next);
       }
     }
-    return requests.find(id);
+    return expired;
   }
 
   public Outcome approve(String requestId, Identity approver, String comment)
@@ -142,7 +159,7 @@ public final class Approvals {
                   new ApprovalException(
                       ApprovalException.Code.NOT_FOUND, "no signing request " + requestId));
       if (expiredNow(r, now)) {
-        requests.compareAndSet(r, r.next(SigningRequest.Status.EXPIRED, r.votes()));
+        // Not written here: the sweeper expires it and logs REQUEST_EXPIRED once.
         throw new ApprovalException(
             ApprovalException.Code.EXPIRED, "signing request " + requestId + " has expired");
       }

@@ -30,6 +30,16 @@ final class InMemoryRequestStore implements RequestStore {
     return swap(expected, next, grant, grants);
   }
 
+  @Override
+  public java.util.List<String> duePending(java.time.Instant now, int limit) {
+    return requests.values().stream()
+        .filter(r -> r.status() == SigningRequest.Status.PENDING && !r.expires().isAfter(now))
+        .sorted(java.util.Comparator.comparing(SigningRequest::expires))
+        .limit(limit)
+        .map(SigningRequest::id)
+        .toList();
+  }
+
   private boolean swap(
       SigningRequest expected,
       SigningRequest next,

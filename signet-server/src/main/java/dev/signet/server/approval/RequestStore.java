@@ -35,6 +35,12 @@ public interface RequestStore {
   boolean compareAndSetIssuing(
       SigningRequest expected, SigningRequest next, Grant grant, GrantStore grants);
 
+  /**
+   * The ids of up to {@code limit} requests still PENDING whose expiry is at or before {@code now},
+   * earliest first: the expiry sweeper's work list (it then expires each by compare-and-set).
+   */
+  java.util.List<String> duePending(java.time.Instant now, int limit);
+
   static RequestStore inMemory() {
     return new InMemoryRequestStore();
   }

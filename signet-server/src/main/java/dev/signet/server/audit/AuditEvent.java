@@ -86,7 +86,9 @@ public record AuditEvent(
     PRINCIPAL_CREATED,
     ADMIN_TOKEN_ISSUED,
     SESSION_ISSUED,
-    SESSION_REVOKED
+    SESSION_REVOKED,
+    /** An admin change whose entry was appended first did not take effect (details.change). */
+    ADMIN_CHANGE_FAILED
   }
 
   /** A key version: enough to find its public key in the project's JWKS and to pin it. */

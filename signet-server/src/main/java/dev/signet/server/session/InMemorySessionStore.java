@@ -47,6 +47,30 @@ final class InMemorySessionStore implements SessionStore {
     return true;
   }
 
+  @Override
+  public synchronized java.util.List<String> revokeOpenedWith(String tokenId, Instant at) {
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (StoredSession s : java.util.List.copyOf(sessions.values())) {
+      if (tokenId.equals(s.projectTokenId()) && s.revokedAt() == null) {
+        sessions.put(s.id(), with(s, s.reserved(), at));
+        ids.add(s.id());
+      }
+    }
+    return ids;
+  }
+
+  @Override
+  public synchronized int deleteExpired(Instant before, int max) {
+    java.util.List<StoredSession> due =
+        sessions.values().stream()
+            .filter(s -> !s.expiresAt().isAfter(before))
+            .sorted(java.util.Comparator.comparing(StoredSession::expiresAt))
+            .limit(max)
+            .toList();
+    due.forEach(s -> sessions.remove(s.id()));
+    return due.size();
+  }
+
   private static StoredSession with(
       StoredSession s, int reserved, @org.jspecify.annotations.Nullable Instant revokedAt) {
     return new StoredSession(
@@ -55,6 +79,7 @@ final class InMemorySessionStore implements SessionStore {
         s.secretSha256(),
         s.originJson(),
         s.certificateSha256(),
+        s.projectTokenId(),
         s.createdAt(),
         s.expiresAt(),
         s.maxUses(),

@@ -36,6 +36,18 @@ public final class SessionLimits {
    */
   public static final Duration RECHECK_INTERVAL = Duration.ofSeconds(2);
 
+  /**
+   * How long an expired session's row is kept before the cleanup deletes it: meanwhile a late use
+   * is refused as expired rather than unknown, which is what an operator reading the log expects.
+   */
+  public static final Duration KEEP_EXPIRED = Duration.ofHours(1);
+
+  /** Rows one cleanup statement deletes: short statements, never a long lock on the table. */
+  public static final int CLEANUP_BATCH = 1000;
+
+  /** Statements one cleanup round runs at most; the rest waits for the next round. */
+  public static final int CLEANUP_MAX_BATCHES = 20;
+
   /** Sessions one process keeps validated in memory; beyond that, expired ones are dropped. */
   static final int MAX_CACHED = 50_000;
 

@@ -24,6 +24,18 @@ public interface SessionStore {
   /** Revokes; the first revocation's time stands. False when there is no such session. */
   boolean revoke(String id, Instant at);
 
+  /**
+   * Revokes every unrevoked session whose exchange a project token {@code tokenId} authenticated;
+   * returns their ids.
+   */
+  java.util.List<String> revokeOpenedWith(String tokenId, Instant at);
+
+  /**
+   * Deletes up to {@code max} sessions that expired at or before {@code before}, oldest first, in
+   * one short statement; returns how many.
+   */
+  int deleteExpired(Instant before, int max);
+
   static SessionStore inMemory() {
     return new InMemorySessionStore();
   }

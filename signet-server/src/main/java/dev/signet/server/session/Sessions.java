@@ -124,11 +124,15 @@ public final class Sessions {
     Instant now = clock.instant();
     Instant expires = now.plus(lifetime);
     String certificate = null;
+    String projectToken = null;
     for (Credential c : origin.credentials()) {
       switch (c) {
         case Credential.Oidc o ->
             expires = earliest(expires, o.expiresAt().plus(SessionLimits.BEYOND_TOKEN_EXPIRY));
-        case Credential.ProjectToken t -> expires = earliest(expires, t.expiresAt());
+        case Credential.ProjectToken t -> {
+          expires = earliest(expires, t.expiresAt());
+          projectToken = t.tokenId();
+        }
         case Credential.Certificate cert -> certificate = cert.sha256();
       }
     }
@@ -150,6 +154,7 @@ public final class Sessions {
             HEX.formatHex(sha256(secret)),
             OriginJson.write(origin),
             certificate,
+            projectToken,
             now,
             expires,
             uses,
@@ -254,6 +259,50 @@ public final class Sessions {
     return found;
   }
 
+  /**
+   * Revokes every session a project token's exchange opened, when that token is revoked; returns
+   * their ids. This process refuses them at once; others at their next reservation and within
+   * {@link SessionLimits#RECHECK_INTERVAL}, as for any revocation.
+   */
+  public java.util.List<String> revokeOpenedWith(String projectTokenId) throws SessionException {
+    java.util.List<String> ids;
+    try {
+      ids = store.revokeOpenedWith(projectTokenId, clock.instant());
+    } catch (RuntimeException e) {
+      throw unavailable();
+    }
+    ids.forEach(cache::remove);
+    // Cached sessions of this token whose row another process revoked concurrently, or that are
+    // revoked but not in ids (revoked earlier): dropping them forces a re-read.
+    cache.values().removeIf(c -> projectTokenId.equals(c.projectTokenId));
+    return ids;
+  }
+
+  /**
+   * Deletes sessions that expired more than {@link SessionLimits#KEEP_EXPIRED} ago, in batches of
+   * {@link SessionLimits#CLEANUP_BATCH}, at most {@link SessionLimits#CLEANUP_MAX_BATCHES} per
+   * call; returns how many. Until then an expired session is refused as expired, afterwards as
+   * unknown: either way it authenticates nothing.
+   */
+  public int cleanUp() throws SessionException {
+    Instant now = clock.instant();
+    cache.values().removeIf(c -> !now.isBefore(c.expiresAt));
+    Instant before = now.minus(SessionLimits.KEEP_EXPIRED);
+    int deleted = 0;
+    try {
+      for (int i = 0; i < SessionLimits.CLEANUP_MAX_BATCHES; i++) {
+        int n = store.deleteExpired(before, SessionLimits.CLEANUP_BATCH);
+        deleted += n;
+        if (n < SessionLimits.CLEANUP_BATCH) {
+          break;
+        }
+      }
+    } catch (RuntimeException e) {
+      throw unavailable();
+    }
+    return deleted;
+  }
+
   private @Nullable Cached cached(String id) throws SessionException {
     Cached c = cache.get(id);
     if (c != null) {
@@ -297,6 +346,7 @@ public final class Sessions {
     final byte[] secretSha256;
     final Origin origin;
     final @Nullable String certificateSha256;
+    final @Nullable String projectTokenId;
     final Instant expiresAt;
     final int maxUses;
     int reserved;
@@ -310,6 +360,7 @@ public final class Sessions {
       this.secretSha256 = HEX.parseHex(s.secretSha256());
       this.origin = origin;
       this.certificateSha256 = s.certificateSha256();
+      this.projectTokenId = s.projectTokenId();
       this.expiresAt = s.expiresAt();
       this.maxUses = s.maxUses();
       this.reserved = s.reserved();

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  *     origin of every request made with the session
  * @param certificateSha256 the client certificate every use must present, or null when the exchange
  *     presented none
+ * @param projectTokenId the public id of the project token that authenticated the exchange, or
+ *     null; revoking that token revokes the session
  * @param reserved uses handed out to processes so far (used or reserved); never above maxUses
  */
 public record StoredSession(
@@ -20,6 +22,7 @@ public record StoredSession(
     String secretSha256,
     String originJson,
     @Nullable String certificateSha256,
+    @Nullable String projectTokenId,
     Instant createdAt,
     Instant expiresAt,
     int maxUses,

@@ -42,4 +42,13 @@ public final class SigningLimits {
 
   /** Votes' comments. */
   public static final int MAX_COMMENT_CHARS = 1024;
+
+  /** How often one process runs the housekeeping (request expiry, session cleanup). */
+  public static final java.time.Duration HOUSEKEEPING_EVERY = java.time.Duration.ofSeconds(5);
+
+  /** Expired pending requests one sweep statement reads. */
+  static final int EXPIRY_SWEEP_BATCH = 100;
+
+  /** Sweep batches one housekeeping round runs at most; the rest waits for the next round. */
+  static final int EXPIRY_SWEEP_MAX_BATCHES = 20;
 }

@@ -6,6 +6,7 @@ import dev.signet.server.ServerModule;
 import dev.signet.server.admin.AdminRoutes;
 import dev.signet.server.http.Routes;
 import java.time.Clock;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SigningModule implements ServerModule {
   private final Clock clock;
+  private final Duration housekeepingEvery;
   private volatile @Nullable SigningService service;
+  private volatile @Nullable Housekeeping housekeeping;
 
   public SigningModule() {
     this(Clock.systemUTC());
@@ -22,7 +25,13 @@ public final class SigningModule implements ServerModule {
 
   /** With another clock, for tests of expiry. */
   public SigningModule(Clock clock) {
+    this(clock, SigningLimits.HOUSEKEEPING_EVERY);
+  }
+
+  /** With another clock and housekeeping interval, for tests of expiry and cleanup. */
+  public SigningModule(Clock clock, Duration housekeepingEvery) {
     this.clock = clock;
+    this.housekeepingEvery = housekeepingEvery;
   }
 
   @Override
@@ -35,6 +44,7 @@ public final class SigningModule implements ServerModule {
     signing.install(routes);
     new SessionRoutes(service).install(routes);
     new AdminRoutes(service, signing::signApproved).install(routes);
+    this.housekeeping = Housekeeping.start(service, housekeepingEvery);
   }
 
   /** The service {@link #install} built, for tests. */
@@ -42,9 +52,13 @@ public final class SigningModule implements ServerModule {
     return service;
   }
 
-  /** Wipes the unsealed custody keys this module cached. */
+  /** Stops the housekeeping and wipes the unsealed custody keys this module cached. */
   @Override
   public void close() {
+    Housekeeping h = housekeeping;
+    if (h != null) {
+      h.close();
+    }
     SigningService s = service;
     if (s != null) {
       s.custody().close();

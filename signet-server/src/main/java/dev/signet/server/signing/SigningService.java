@@ -201,6 +201,29 @@ public final class SigningService {
     }
   }
 
+  /** Told a reload's versions before it takes effect; throwing stops the reload. */
+  @FunctionalInterface
+  public interface BeforeReload {
+    void announce(String previous, String next) throws ApiException;
+  }
+
+  /**
+   * Re-reads the policies and, when the version changes, calls {@code before} (which appends the
+   * POLICY_CHANGED entry) before any decision can use the new version; the old policy stays on a
+   * parse error or when {@code before} throws.
+   */
+  public PolicySnapshot reloadPolicies(BeforeReload before) throws ServerException, ApiException {
+    synchronized (reloadLock) {
+      PolicySet next = readPolicies();
+      String previous = policies.snapshot().version().value();
+      String version = next.version().value();
+      if (!version.equals(previous)) {
+        before.announce(previous, version);
+      }
+      return policies.reload(next, policySource());
+    }
+  }
+
   /** Re-reads the policies from the configuration file; the old ones stay on any error. */
   public PolicySnapshot reloadPolicies() throws ServerException {
     synchronized (reloadLock) {

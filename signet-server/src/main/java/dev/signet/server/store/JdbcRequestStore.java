@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -110,6 +111,33 @@ final class JdbcRequestStore implements RequestStore {
   @Override
   public Optional<SigningRequest> find(String id) {
     return Sql.snapshot(db, "read signing request", c -> find(c, id));
+  }
+
+  @Override
+  public List<String> duePending(Instant now, int limit) {
+    if (limit <= 0) {
+      return List.of();
+    }
+    return Sql.call(
+        db,
+        "find expired signing requests",
+        c -> {
+          // Index signing_requests_due (V12); bounded, so one sweep never reads the whole table.
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id FROM signing_requests WHERE status = 'PENDING' AND expires_at <= ?"
+                      + " ORDER BY expires_at LIMIT "
+                      + limit)) {
+            Sql.setInstant(ps, 1, now);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                ids.add(Sql.string(rs, "id"));
+              }
+            }
+            return ids;
+          }
+        });
   }
 
   @Override

@@ -5,6 +5,8 @@ import dev.signet.server.session.StoredSession;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -27,7 +29,7 @@ final class JdbcSessionStore implements SessionStore {
                     c,
                     "INSERT INTO sessions (id, project, secret_sha256, origin_json,"
                         + " certificate_sha256, created_at, expires_at, max_uses, reserved,"
-                        + " revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " revoked_at, project_token_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     ps -> {
                       ps.setString(1, s.id());
                       ps.setString(2, s.project());
@@ -39,6 +41,7 @@ final class JdbcSessionStore implements SessionStore {
                       ps.setInt(8, s.maxUses());
                       ps.setInt(9, s.reserved());
                       Sql.setInstant(ps, 10, s.revokedAt());
+                      ps.setString(11, s.projectTokenId());
                     }));
     if (!added) {
       throw new IllegalStateException("session id clash");
@@ -54,7 +57,7 @@ final class JdbcSessionStore implements SessionStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "SELECT id, project, secret_sha256, origin_json, certificate_sha256,"
-                      + " created_at, expires_at, max_uses, reserved, revoked_at"
+                      + " created_at, expires_at, max_uses, reserved, revoked_at, project_token_id"
                       + " FROM sessions WHERE id = ?")) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -68,6 +71,7 @@ final class JdbcSessionStore implements SessionStore {
                       Sql.string(rs, "secret_sha256"),
                       Sql.string(rs, "origin_json"),
                       rs.getString("certificate_sha256"),
+                      rs.getString("project_token_id"),
                       Sql.instant(rs, "created_at"),
                       Sql.instant(rs, "expires_at"),
                       rs.getInt("max_uses"),
@@ -122,6 +126,60 @@ final class JdbcSessionStore implements SessionStore {
             try (ResultSet rs = ps.executeQuery()) {
               return rs.next();
             }
+          }
+        });
+  }
+
+  @Override
+  public List<String> revokeOpenedWith(String tokenId, Instant at) {
+    return Sql.inTransaction(
+        db,
+        "revoke the sessions of a project token",
+        c -> {
+          // Ids first, then one update under the same condition: a session added between the two
+          // is revoked too (the update is what counts); the ids only name them in the audit log.
+          List<String> ids = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id FROM sessions WHERE project_token_id = ? AND revoked_at IS NULL"
+                      + " ORDER BY id")) {
+            ps.setString(1, tokenId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                ids.add(Sql.string(rs, "id"));
+              }
+            }
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE sessions SET revoked_at = ?"
+                      + " WHERE project_token_id = ? AND revoked_at IS NULL")) {
+            Sql.setInstant(ps, 1, at);
+            ps.setString(2, tokenId);
+            ps.executeUpdate();
+          }
+          return ids;
+        });
+  }
+
+  @Override
+  public int deleteExpired(Instant before, int max) {
+    if (max <= 0) {
+      return 0;
+    }
+    return Sql.call(
+        db,
+        "delete expired sessions",
+        c -> {
+          // A bounded batch (index sessions_expires): the statement never holds a long lock.
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions"
+                      + " WHERE expires_at <= ? ORDER BY expires_at LIMIT "
+                      + max
+                      + ")")) {
+            Sql.setInstant(ps, 1, before);
+            return ps.executeUpdate();
           }
         });
   }

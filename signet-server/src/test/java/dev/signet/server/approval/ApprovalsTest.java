@@ -187,6 +187,31 @@ class ApprovalsTest {
   }
 
   @Test
+  void readingAnExpiredRequestShowsItExpiredButOnlyTheSweepWritesItOnce() {
+    SigningRequest r = submitPending();
+    SigningRequest other = submitPending();
+    clock.advance(Duration.ofHours(23));
+    assertThat(approvals.expireDue(10)).isEmpty();
+    clock.advance(Duration.ofHours(1));
+    assertThat(approvals.find(r.id()).orElseThrow().status())
+        .isEqualTo(SigningRequest.Status.EXPIRED);
+    // The read wrote nothing: the stored request is still the pending revision.
+    assertThat(requests.find(r.id()).orElseThrow()).isEqualTo(r);
+    // Two sweepers (as two processes on one store): each request is expired by exactly one.
+    Approvals second = approvals(RoleDirectory.of(Map.of()));
+    List<SigningRequest> first = approvals.expireDue(1);
+    List<SigningRequest> rest = second.expireDue(10);
+    assertThat(first).hasSize(1);
+    assertThat(rest).hasSize(1);
+    assertThat(List.of(first.getFirst().id(), rest.getFirst().id()))
+        .containsExactlyInAnyOrder(r.id(), other.id());
+    assertThat(approvals.expireDue(10)).isEmpty();
+    assertThat(requests.find(r.id()).orElseThrow().status())
+        .isEqualTo(SigningRequest.Status.EXPIRED);
+    assertThat(requests.find(r.id()).orElseThrow().revision()).isEqualTo(r.revision() + 1);
+  }
+
+  @Test
   void approvalAfterExpiryIsRefused() throws ApprovalException {
     SigningRequest r = submitPending();
     approvals.approve(r.id(), ALICE, "");

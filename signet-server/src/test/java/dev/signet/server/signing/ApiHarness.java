@@ -53,7 +53,7 @@ final class ApiHarness implements AutoCloseable {
   }
 
   final SignetServer server;
-  final SigningModule module = new SigningModule();
+  final SigningModule module;
   final ServerContext context;
   final Path data;
   final String adminToken;
@@ -69,6 +69,13 @@ final class ApiHarness implements AutoCloseable {
    * the first one prints an admin token, the others have an empty {@link #adminToken}.
    */
   ApiHarness(Path tmp, Path config, @Nullable String database) throws Exception {
+    this(tmp, config, database, new SigningModule());
+  }
+
+  /** As above, with {@code module} (another clock or housekeeping interval). */
+  ApiHarness(Path tmp, Path config, @Nullable String database, SigningModule module)
+      throws Exception {
+    this.module = module;
     this.data = tmp.resolve("data");
     Capture capture = new Capture();
     StringWriter out = new StringWriter();

@@ -90,6 +90,12 @@ class SessionApiTest {
                 oidc:
                   issuer: github
                   claims: { repository_owner_id: "123456" }
+          ledger:
+            keys: [release, spare]
+            operations: [digest]
+            rules:
+              - name: tokens
+                token: true
         """
             .formatted(issuer.issuer(), AUD, caSha256));
     // An H2 database in this JVM that a second server process can open too.
@@ -98,7 +104,7 @@ class SessionApiTest {
             + UUID.randomUUID().toString().replace("-", "")
             + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
     api = new ApiHarness(tmp, config, database);
-    for (String project : List.of("payments", "billing")) {
+    for (String project : List.of("payments", "billing", "ledger")) {
       HttpResponse<String> r =
           api.post(
               "/v1/admin/projects/" + project + "/keys",
@@ -336,6 +342,106 @@ class SessionApiTest {
       assertThat(late.statusCode()).as(late.body()).isEqualTo(401);
       assertThat(late.body()).contains("session_revoked");
     }
+  }
+
+  /** A project token of the ledger project: its id and the token. */
+  static String[] ledgerToken() throws Exception {
+    HttpResponse<String> issued =
+        api.post(
+            "/v1/admin/projects/ledger/tokens",
+            api.adminToken,
+            Map.of("operations", List.of("digest"), "expiresIn", "P1D"));
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
+    JsonNode j = ApiHarness.json(issued);
+    return new String[] {j.get("id").asString(), j.get("token").asString()};
+  }
+
+  static String ledgerSession(String projectToken) throws Exception {
+    HttpResponse<String> r =
+        api.post(api.client, "/v1/projects/ledger/sessions", projectToken, Map.of());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return ApiHarness.json(r).get("token").asString();
+  }
+
+  static HttpResponse<String> signLedger(ApiHarness on, String bearer, String key, int n)
+      throws Exception {
+    Map<String, Object> body = new java.util.HashMap<>(digest(n));
+    body.put("key", key);
+    return on.post(on.client, "/v1/projects/ledger/sign/digest", bearer, body);
+  }
+
+  @Test
+  void revokingAProjectTokenEndsItsSessionsOnBothProcesses() throws Exception {
+    try (ApiHarness second = new ApiHarness(tmp, tmp.resolve("signet.yaml"), database)) {
+      String[] t = ledgerToken();
+      String viaToken = ledgerSession(t[1]);
+      String viaOtherToken = ledgerSession(ledgerToken()[1]);
+      String viaOidc = session(Map.of());
+      // The second process validated the session and holds a reservation of uses.
+      HttpResponse<String> there = signLedger(second, viaToken, "release", 30);
+      assertThat(there.statusCode()).as(there.body()).isEqualTo(200);
+
+      HttpResponse<String> revoked = api.delete("/v1/admin/tokens/" + t[0], api.adminToken);
+      assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+      assertThat(ApiHarness.json(revoked).get("sessionsRevoked").asInt()).isEqualTo(1);
+      List<JsonNode> entries = api.auditOf(revoked);
+      assertThat(entries).hasSize(1);
+      assertThat(entries.getFirst().get("type").asString()).isEqualTo("TOKEN_REVOKED");
+      assertThat(entries.getFirst().get("details").get("tokenId").asString()).isEqualTo(t[0]);
+
+      HttpResponse<String> here = signLedger(api, viaToken, "release", 31);
+      assertThat(here.statusCode()).as(here.body()).isEqualTo(401);
+      assertThat(here.body()).contains("session_revoked");
+      Thread.sleep(SessionLimits.RECHECK_INTERVAL.toMillis() + 100);
+      HttpResponse<String> late = signLedger(second, viaToken, "release", 32);
+      assertThat(late.statusCode()).as(late.body()).isEqualTo(401);
+      assertThat(late.body()).contains("session_revoked");
+      // Sessions another token or an OIDC token opened are not touched.
+      assertThat(signLedger(second, viaOtherToken, "release", 33).statusCode()).isEqualTo(200);
+      assertThat(sign(second, second.client, viaOidc, 34).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void signingThroughASessionFollowsTheKeysState() throws Exception {
+    HttpResponse<String> created =
+        api.post(
+            "/v1/admin/projects/ledger/keys",
+            api.adminToken,
+            Map.of("key", "spare", "algorithm", "ES256"));
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String token = ledgerSession(ledgerToken()[1]);
+    HttpResponse<String> v1 = signLedger(api, token, "spare", 40);
+    assertThat(v1.statusCode()).as(v1.body()).isEqualTo(200);
+    assertThat(ApiHarness.json(v1).get("kid").asString()).isEqualTo("spare-v1");
+
+    HttpResponse<String> rotated =
+        api.post("/v1/admin/projects/ledger/keys/spare/rotate", api.adminToken, Map.of());
+    assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+    HttpResponse<String> v2 = signLedger(api, token, "spare", 41);
+    assertThat(v2.statusCode()).as(v2.body()).isEqualTo(200);
+    assertThat(ApiHarness.json(v2).get("kid").asString()).isEqualTo("spare-v2");
+
+    HttpResponse<String> retired =
+        api.post(
+            "/v1/admin/projects/ledger/keys/spare/versions/2/retire", api.adminToken, Map.of());
+    assertThat(retired.statusCode()).as(retired.body()).isEqualTo(200);
+    HttpResponse<String> afterRetire = signLedger(api, token, "spare", 42);
+    assertThat(afterRetire.statusCode()).as(afterRetire.body()).isEqualTo(409);
+    assertThat(afterRetire.body()).contains("key_not_signing");
+
+    assertThat(
+            api.post("/v1/admin/projects/ledger/keys/spare/rotate", api.adminToken, Map.of())
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(signLedger(api, token, "spare", 43).statusCode()).isEqualTo(200);
+    HttpResponse<String> revoked =
+        api.post(
+            "/v1/admin/projects/ledger/keys/spare/versions/3/revoke", api.adminToken, Map.of());
+    assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+    HttpResponse<String> afterRevoke = signLedger(api, token, "spare", 44);
+    assertThat(afterRevoke.statusCode()).as(afterRevoke.body()).isEqualTo(409);
+    assertThat(afterRevoke.body()).contains("key_not_signing");
   }
 
   @Test

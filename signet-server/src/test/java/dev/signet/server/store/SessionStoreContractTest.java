@@ -66,7 +66,7 @@ class SessionStoreContractTest {
 
   static StoredSession row(String id, int maxUses, Instant expires) {
     return new StoredSession(
-        id, "payments", "c".repeat(64), "[]", null, T0, expires, maxUses, 0, null);
+        id, "payments", "c".repeat(64), "[]", null, null, T0, expires, maxUses, 0, null);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -81,6 +81,7 @@ class SessionStoreContractTest {
               "d".repeat(64),
               "[{\"method\":\"oidc\"}]",
               "e".repeat(64),
+              "0011223344556677",
               T0.plusNanos(123_456_000),
               T0.plusSeconds(600),
               1000,
@@ -234,6 +235,73 @@ class SessionStoreContractTest {
           .extracting(e -> ((SessionException) e).reason())
           .isEqualTo(SessionException.Reason.REVOKED);
       assertThat(a.revoke("billing", issued.session().id())).isFalse();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void revokingTheProjectTokenEndsTheSessionsItOpenedOnEveryProcess(Backend backend)
+      throws Exception {
+    try (backend) {
+      TestClock clock = new TestClock();
+      Sessions a = new Sessions(backend.process(clock).sessions(), clock);
+      Sessions b = new Sessions(backend.process(clock).sessions(), clock);
+      Sessions.Issued one = a.issue("payments", ORIGIN, null, null, null);
+      Sessions.Issued two = a.issue("payments", ORIGIN, null, null, null);
+      assertThat(one.session().projectTokenId()).isEqualTo("0011223344556677");
+      Origin oidcOnly = Origin.of(ORIGIN.credentials().getFirst());
+      Sessions.Issued other = a.issue("payments", oidcOnly, null, null, null);
+      assertThat(other.session().projectTokenId()).isNull();
+      b.authenticate(one.token(), "payments", "a".repeat(64), true);
+      a.authenticate(two.token(), "payments", "a".repeat(64), true);
+
+      assertThat(a.revokeOpenedWith("0011223344556677"))
+          .containsExactlyInAnyOrder(one.session().id(), two.session().id());
+      assertThat(a.revokeOpenedWith("0011223344556677")).isEmpty();
+      for (String t : List.of(one.token(), two.token())) {
+        assertThatThrownBy(() -> a.authenticate(t, "payments", "a".repeat(64), true))
+            .extracting(e -> ((SessionException) e).reason())
+            .isEqualTo(SessionException.Reason.REVOKED);
+      }
+      // The other process at the latest when it re-reads the row.
+      clock.advance(SessionLimits.RECHECK_INTERVAL);
+      assertThatThrownBy(() -> b.authenticate(one.token(), "payments", "a".repeat(64), true))
+          .extracting(e -> ((SessionException) e).reason())
+          .isEqualTo(SessionException.Reason.REVOKED);
+      // A session the token did not open lives on.
+      b.authenticate(other.token(), "payments", null, true);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void expiredSessionsAreDeletedInBoundedBatchesOldestFirst(Backend backend) throws Exception {
+    try (backend) {
+      SessionStore store = backend.process(new TestClock()).sessions();
+      for (int i = 0; i < 25; i++) {
+        store.add(row(String.format(java.util.Locale.ROOT, "%016x", i), 1, T0.plusSeconds(i)));
+      }
+      assertThat(store.deleteExpired(T0.plusSeconds(19), 8)).isEqualTo(8);
+      assertThat(store.find(String.format(java.util.Locale.ROOT, "%016x", 0))).isEmpty();
+      assertThat(store.find(String.format(java.util.Locale.ROOT, "%016x", 8))).isPresent();
+      assertThat(store.deleteExpired(T0.plusSeconds(19), 100)).isEqualTo(12);
+      assertThat(store.deleteExpired(T0.plusSeconds(19), 100)).isZero();
+      assertThat(store.find(String.format(java.util.Locale.ROOT, "%016x", 20))).isPresent();
+
+      // Through Sessions: only what expired more than KEEP_EXPIRED ago goes.
+      TestClock clock = new TestClock();
+      Sessions sessions = new Sessions(store, clock);
+      String token = sessions.issue("payments", ORIGIN, Duration.ofSeconds(60), null, null).token();
+      clock.advance(Duration.ofSeconds(60));
+      assertThat(sessions.cleanUp()).isZero();
+      assertThatThrownBy(() -> sessions.authenticate(token, "payments", "a".repeat(64), true))
+          .extracting(e -> ((SessionException) e).reason())
+          .isEqualTo(SessionException.Reason.EXPIRED);
+      clock.advance(SessionLimits.KEEP_EXPIRED);
+      assertThat(sessions.cleanUp()).isEqualTo(6); // the 5 rows left above and this session
+      assertThatThrownBy(() -> sessions.authenticate(token, "payments", "a".repeat(64), true))
+          .extracting(e -> ((SessionException) e).reason())
+          .isEqualTo(SessionException.Reason.UNKNOWN_SESSION);
     }
   }
 

@@ -397,6 +397,45 @@ class StoreContractTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("backends")
+  void duePendingRequestsAreListedEarliestFirstAndBounded(Backend backend) {
+    Stores s = backend.process(new TestClock());
+    SigningRequest late = request("req_late", null); // expires T0 + 24h
+    SigningRequest early =
+        new SigningRequest(
+            "req_early",
+            late.rule(),
+            late.operation(),
+            late.key(),
+            late.subjectDigest(),
+            late.requester(),
+            T0,
+            T0.plus(Duration.ofHours(1)),
+            late.approval(),
+            null,
+            late.policyVersion(),
+            SigningRequest.Status.PENDING,
+            List.of(),
+            0);
+    SigningRequest decided = request("req_denied", null);
+    s.requests().insert(late);
+    s.requests().insert(early);
+    s.requests().insert(decided);
+    assertThat(
+            s.requests()
+                .compareAndSet(decided, next(decided, SigningRequest.Status.DENIED, List.of())))
+        .isTrue();
+    assertThat(s.requests().duePending(T0.plus(Duration.ofMinutes(59)), 10)).isEmpty();
+    assertThat(s.requests().duePending(T0.plus(Duration.ofHours(1)), 10))
+        .containsExactly("req_early");
+    assertThat(s.requests().duePending(T0.plus(Duration.ofDays(2)), 10))
+        .containsExactly("req_early", "req_late");
+    assertThat(s.requests().duePending(T0.plus(Duration.ofDays(2)), 1))
+        .containsExactly("req_early");
+    assertThat(s.requests().duePending(T0.plus(Duration.ofDays(2)), 0)).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
   void requestsRoundTripAndChangeOnlyByCompareAndSet(Backend backend) {
     Stores s = backend.process(new TestClock());
     SigningRequest r = request("req_1", new Conditions.Grant(Duration.ofHours(1), 5));
