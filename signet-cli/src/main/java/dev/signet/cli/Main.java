@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       DemoCommand.class,
       ServerCommand.class,
-      TrainCommand.class
+      TrainCommand.class,
+      ServerTrainCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

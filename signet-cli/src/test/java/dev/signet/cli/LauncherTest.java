@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,6 +51,11 @@ class LauncherTest {
   }
 
   private static Result signet(String... args) throws IOException, InterruptedException {
+    return signet(Map.of(), args);
+  }
+
+  private static Result signet(Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(root.resolve("signet").toString());
     command.addAll(List.of(args));
@@ -61,6 +68,7 @@ class LauncherTest {
             .redirectError(err.toFile());
     // Defaults from the environment would change what the commands do.
     pb.environment().keySet().removeIf(k -> k.startsWith("BUILDKITE_") || k.equals("SIGNET_DEBUG"));
+    pb.environment().putAll(env);
     Process proc =
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     if (!proc.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
@@ -148,5 +156,147 @@ class LauncherTest {
     assertThat(r.exitCode()).isEqualTo(ExitCode.INPUT);
     assertThat(r.errLines())
         .containsExactly("signet: Unknown option: '--bogus'", "Try 'signet pipeline sign --help'.");
+  }
+
+  /** Where the JVM logs the classes it loads, one file per process id. */
+  private static Map<String, String> classLog(Path logs) {
+    return Map.of(
+        "JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + logs.resolve("classes-%p.log"));
+  }
+
+  @Test
+  void versionLoadsNoServerClass() throws Exception {
+    signet("--version"); // a CLI cache trained now would log its training's classes too
+    Path logs = Files.createDirectories(dir.resolve("version-classes"));
+    Result r = signet(classLog(logs), "--version");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> loaded = new ArrayList<>();
+    try (var files = Files.list(logs)) {
+      for (Path f : files.toList()) {
+        loaded.addAll(Files.readAllLines(f));
+      }
+    }
+    assertThat(loaded).anyMatch(l -> l.contains(" dev.signet.cli.Main "));
+    assertThat(loaded)
+        .noneMatch(
+            l -> l.matches(".* (dev\\.signet\\.server|io\\.helidon|org\\.h2|org\\.flywaydb)\\..*"));
+  }
+
+  /**
+   * The server's own AOT cache: a stale one (older than the jar, of no known JDK) is retrained by a
+   * real server run before {@code signet server} starts, without training the CLI's cache, and the
+   * server then takes its classes from it; an unusable one (not a cache at all, but newer than the
+   * jar) is ignored without a word on the terminal.
+   */
+  @Test
+  void theServerHasItsOwnAotCacheRetrainedWhenStaleAndIgnoredWhenUnusable() throws Exception {
+    Path cache = Files.createDirectories(dir.resolve("aot-cache"));
+    Path aot = cache.resolve("signet-server.aot");
+    Files.writeString(aot, "a stale cache");
+    Files.setLastModifiedTime(aot, FileTime.fromMillis(0));
+    Map<String, String> env = Map.of("SIGNET_CACHE_DIR", cache.toString());
+
+    Result trained = signet(env, "server", "--help");
+    assertThat(trained.exitCode()).as(trained.err()).isZero();
+    assertThat(trained.errLines())
+        .containsExactly(
+            "signet: preparing the server's start-up cache (once per build; a training server"
+                + " run of about a minute)…");
+    assertThat(Files.size(aot)).isGreaterThan(1 << 20);
+    Path jar = root.resolve("signet-cli/target/signet.jar");
+    assertThat(Files.getLastModifiedTime(aot))
+        .isGreaterThanOrEqualTo(Files.getLastModifiedTime(jar));
+    try (var files = Files.list(cache)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("signet-server.aot", "signet-server.jdk");
+    }
+
+    Path logs = Files.createDirectories(dir.resolve("server-classes"));
+    Map<String, String> logged = new java.util.HashMap<>(env);
+    logged.putAll(classLog(logs));
+    Server cached = Server.start(logged, dir.resolve("data-cached"));
+    cached.stop();
+    assertThat(cached.err()).doesNotContain("signet: preparing", "[aot", "[warning]", "[error");
+    assertThat(cached.out()).as("stdout").isEqualTo(cached.adminTokenLine());
+    List<String> loaded = Files.readAllLines(logs.resolve("classes-" + cached.pid() + ".log"));
+    // Helidon's web server, H2 and Flyway classes come mapped from the cache, not from the jar.
+    for (String c :
+        List.of(
+            "io.helidon.webserver.LoomServer",
+            "org.h2.engine.Database",
+            "org.flywaydb.core.Flyway",
+            "dev.signet.server.SignetServer")) {
+      assertThat(loaded)
+          .as(c)
+          .anyMatch(line -> line.contains(" " + c + " source: shared objects file"));
+    }
+
+    Files.writeString(aot, "not an AOT cache"); // newer than the jar, from this JDK: kept
+    Server unusable = Server.start(env, dir.resolve("data-unusable"));
+    unusable.stop();
+    assertThat(unusable.out()).as("stdout").isEqualTo(unusable.adminTokenLine());
+    assertThat(unusable.err()).doesNotContain("signet: preparing", "[aot", "[cds", "[warning]");
+    assertThat(Files.readString(aot)).isEqualTo("not an AOT cache");
+  }
+
+  /** {@code ./signet server} as a process, until it logs that it listens; then SIGTERM. */
+  private record Server(Process process, Path outFile, Path errFile) {
+    static Server start(Map<String, String> env, Path data) throws Exception {
+      Path out = Files.createTempFile(dir, "server-out", ".txt");
+      Path err = Files.createTempFile(dir, "server-err", ".txt");
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  root.resolve("signet").toString(),
+                  "server",
+                  "--data-dir",
+                  data.toString(),
+                  "--listen",
+                  "127.0.0.1:0")
+              .directory(dir.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.environment().putAll(env);
+      Server s = new Server(pb.start(), out, err);
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(TIMEOUT_MINUTES);
+      while (!Files.readString(err).contains("signet server listening")) {
+        if (!s.process().isAlive() || System.nanoTime() > deadline) {
+          s.process().destroyForcibly();
+          throw new AssertionError("./signet server did not start: " + Files.readString(err));
+        }
+        Thread.sleep(100);
+      }
+      return s;
+    }
+
+    long pid() {
+      return process.pid();
+    }
+
+    void stop() throws Exception {
+      process.destroy();
+      if (!process.waitFor(1, TimeUnit.MINUTES)) {
+        process.destroyForcibly();
+        throw new AssertionError("./signet server did not stop on SIGTERM");
+      }
+    }
+
+    String out() throws IOException {
+      return Files.readString(outFile);
+    }
+
+    String err() throws IOException {
+      String e = Files.readString(errFile);
+      Fixtures.assertNoStackTrace(e);
+      return e;
+    }
+
+    /** What a first start prints on stdout, and nothing else (no JVM warning). */
+    String adminTokenLine() throws IOException {
+      List<String> lines = out().lines().toList();
+      assertThat(lines).hasSize(1);
+      assertThat(lines.getFirst()).startsWith("signet: admin token (shown once; store it now): ");
+      return lines.getFirst() + "\n";
+    }
   }
 }
