@@ -6,6 +6,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +22,33 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DatabaseH2SettingsTest {
   @TempDir Path dir;
+
+  private final List<String> warnings = new CopyOnWriteArrayList<>();
+
+  private void closeCapturingWarnings(Database db) {
+    Logger log = Logger.getLogger(Database.class.getName());
+    Handler h =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+              warnings.add(r.getMessage());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    log.addHandler(h);
+    try {
+      db.close();
+    } finally {
+      log.removeHandler(h);
+    }
+  }
 
   @Test
   void h2FileUrlsGetReuseSpaceOffUnlessTheyChoose() {
@@ -68,9 +101,18 @@ class DatabaseH2SettingsTest {
         s.execute("INSERT INTO grow VALUES (" + i + ", REPEAT('x', 1000))");
       }
       grown = java.nio.file.Files.size(file);
-    } finally {
-      db.close();
     }
+    // A server's pool holds several connections when it stops; H2 answers the SHUTDOWN that
+    // compacts with "Database is already closed" then, which is not a failure to report.
+    Connection[] pooled = new Connection[3];
+    for (int i = 0; i < pooled.length; i++) {
+      pooled[i] = db.dataSource().getConnection();
+    }
+    for (Connection c : pooled) {
+      c.close();
+    }
+    closeCapturingWarnings(db);
+    assertThat(warnings).isEmpty();
     assertThat(grown).as("300 commits appended").isGreaterThan(1 << 20);
     assertThat(java.nio.file.Files.size(file)).isLessThan(grown / 4);
     try (Database again =
