@@ -31,10 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +41,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -572,25 +566,7 @@ final class DemoService {
 
     Https(String base, Path certificate) throws IOException, GeneralSecurityException {
       this.base = base;
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      try (InputStream in = Files.newInputStream(certificate)) {
-        int i = 0;
-        for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          trust.setCertificateEntry("signet-demo-" + i++, c);
-        }
-      }
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, tmf.getTrustManagers(), new SecureRandom());
-      this.client =
-          HttpClient.newBuilder()
-              .sslContext(tls)
-              .connectTimeout(TIMEOUT)
-              .followRedirects(HttpClient.Redirect.NEVER)
-              .build();
+      this.client = LocalServerHttps.client(certificate, TIMEOUT);
     }
 
     String get(String path) throws KeyException {

@@ -17,10 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -30,8 +26,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -234,25 +228,7 @@ final class ServerTraining {
 
     Client(SignetServer server) throws IOException, GeneralSecurityException {
       this.base = "https://127.0.0.1:" + server.port();
-      KeyStore trust = KeyStore.getInstance("PKCS12");
-      trust.load(null, null);
-      try (InputStream in = Files.newInputStream(server.dataDir().resolve("tls.crt"))) {
-        int i = 0;
-        for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-          trust.setCertificateEntry("signet-train-" + i++, cert);
-        }
-      }
-      TrustManagerFactory tmf =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, tmf.getTrustManagers(), new SecureRandom());
-      this.http =
-          HttpClient.newBuilder()
-              .sslContext(tls)
-              .connectTimeout(TIMEOUT)
-              .followRedirects(HttpClient.Redirect.NEVER)
-              .build();
+      this.http = LocalServerHttps.client(server.dataDir().resolve("tls.crt"), TIMEOUT);
     }
 
     /** The answer's body; any other status than {@code status} ends the training. */
