@@ -46,12 +46,7 @@ class SessionApiTest {
   static void start() throws Exception {
     issuer = TestOidcIssuer.start();
     ca = TestCa.root("CN=Acme Build CA, O=Acme");
-    Files.writeString(
-        tmp.resolve("ca.pem"),
-        "-----BEGIN CERTIFICATE-----\n"
-            + Base64.getMimeEncoder(64, new byte[] {'\n'})
-                .encodeToString(ca.certificate().getEncoded())
-            + "\n-----END CERTIFICATE-----\n");
+    Files.writeString(tmp.resolve("ca.pem"), ca.pem());
     String caSha256 =
         HexFormat.of()
             .formatHex(MessageDigest.getInstance("SHA-256").digest(ca.certificate().getEncoded()));

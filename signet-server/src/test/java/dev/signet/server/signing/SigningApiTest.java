@@ -108,12 +108,7 @@ class SigningApiTest {
   static void start() throws Exception {
     issuer = TestOidcIssuer.start();
     ca = TestCa.root("CN=Acme Build CA, O=Acme");
-    Files.writeString(
-        tmp.resolve("ca.pem"),
-        "-----BEGIN CERTIFICATE-----\n"
-            + Base64.getMimeEncoder(64, new byte[] {'\n'})
-                .encodeToString(ca.certificate().getEncoded())
-            + "\n-----END CERTIFICATE-----\n");
+    Files.writeString(tmp.resolve("ca.pem"), ca.pem());
     config = tmp.resolve("signet.yaml");
     Files.writeString(config, configText("refs/tags/v*"));
     api = new ApiHarness(tmp, config);

@@ -6,11 +6,13 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Integer;
@@ -87,6 +89,13 @@ public final class TestCa {
     above.add(cert);
     above.addAll(chainAbove);
     return new TestCa(sub, kp, cert, List.copyOf(above));
+  }
+
+  /** The CA certificate in PEM, as a server's {@code clientCa} file holds it. */
+  public String pem() throws CertificateEncodingException {
+    return "-----BEGIN CERTIFICATE-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate().getEncoded())
+        + "\n-----END CERTIFICATE-----\n";
   }
 
   public X509Certificate certificate() {
