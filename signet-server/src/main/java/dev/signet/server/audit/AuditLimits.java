@@ -17,6 +17,13 @@ final class AuditLimits {
    */
   static final int CACHED_NODES = 16_384;
 
+  /**
+   * How long the sequencer waits to fill a batch under load, by default. Measured on H2 with 32
+   * OIDC clients (ES256): batches grew from 1.9 to 5 entries, and the server's CPU per signature
+   * fell by a fifth together with the replay guard's equal wait.
+   */
+  static final Duration DEFAULT_LINGER = Duration.ofMillis(2);
+
   /** The longest a sequencer may wait to fill a batch. */
   static final Duration MAX_LINGER = Duration.ofMillis(250);
 

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -72,6 +73,9 @@ final class JdbcReplayGuard implements ReplayGuard {
   private final ConcurrentLinkedQueue<Use> queue = new ConcurrentLinkedQueue<>();
   private final ReentrantLock writer = new ReentrantLock();
 
+  /** Uses recorded by the last transaction; guarded by {@link #writer}. */
+  private int previousBatch;
+
   JdbcReplayGuard(Database database, Clock clock) {
     this.db = database.dataSource();
     this.clock = clock;
@@ -85,6 +89,9 @@ final class JdbcReplayGuard implements ReplayGuard {
     try {
       // The queue is FIFO and this use is in it, so each round records it or one ahead of it.
       while (!use.done()) {
+        if (previousBatch > 1) {
+          LockSupport.parkNanos(StoreLimits.REPLAY_GROUP_LINGER.toNanos());
+        }
         recordQueued();
       }
     } finally {
@@ -107,6 +114,7 @@ final class JdbcReplayGuard implements ReplayGuard {
       batch.add(u);
     }
     // Two uses of one token in a batch: the earlier one is the candidate, the later a replay.
+    previousBatch = batch.size();
     Map<String, Use> candidates = new LinkedHashMap<>();
     for (Use u : batch) {
       if (candidates.putIfAbsent(u.key, u) != null) {

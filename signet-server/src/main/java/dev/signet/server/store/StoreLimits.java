@@ -24,6 +24,9 @@ final class StoreLimits {
   /** Token uses recorded in one replay-guard transaction (group commit). */
   static final int REPLAY_GROUP_MAX = 256;
 
+  /** How long a replay-guard transaction waits for more token uses under load. */
+  static final Duration REPLAY_GROUP_LINGER = Duration.ofMillis(2);
+
   /** How often one process runs a replay-guard cleanup. */
   static final Duration REPLAY_CLEANUP_EVERY = Duration.ofMinutes(1);
 
