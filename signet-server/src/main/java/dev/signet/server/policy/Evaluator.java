@@ -53,6 +53,58 @@ final class Evaluator {
     return new Decision.Deny(failures, snapshot.version());
   }
 
+  /**
+   * Whether some rule of {@code project} admits {@code origin} for at least one of its operations
+   * and keys, before any request says which: what a session exchange checks, so a caller no rule
+   * would ever allow gets its denial (with the same per-condition failures a request would) instead
+   * of a session that can only be refused. Allow or NeedsApproval name the first such rule.
+   */
+  static Decision admits(PolicySnapshot snapshot, String project, Origin origin) {
+    ProjectPolicy policy = snapshot.policies().projects().get(project);
+    List<Failure> failures = new ArrayList<>();
+    if (policy != null) {
+      for (Rule rule : policy.rules()) {
+        if (rule.keys().isEmpty()) {
+          continue;
+        }
+        List<Failure> first = null;
+        for (Operation operation : Operation.values()) {
+          if (!rule.operations().contains(operation)) {
+            continue;
+          }
+          List<Failure> ruleFailures = new ArrayList<>();
+          if (!check(
+              policy,
+              rule,
+              operation,
+              rule.keys().first(),
+              origin,
+              RequestAttributes.NONE,
+              ruleFailures)) {
+            break; // not addressed to this caller, whatever the operation
+          }
+          if (ruleFailures.isEmpty()) {
+            Decision.RuleRef ref = snapshot.ruleRef(project, rule.name());
+            return rule.approval() == null
+                ? new Decision.Allow(ref, snapshot.version())
+                : new Decision.NeedsApproval(
+                    ref, rule.approval(), rule.grant(), snapshot.version());
+          }
+          if (first == null) {
+            first = ruleFailures;
+          }
+        }
+        if (first != null) {
+          failures.addAll(first);
+        }
+      }
+    }
+    if (failures.isEmpty()) {
+      failures.add(noRule(project));
+    }
+    return new Decision.Deny(failures, snapshot.version());
+  }
+
   static Failure noRule(String project) {
     return new Failure(
         null,

@@ -58,6 +58,15 @@ public final class PolicyEngine {
     return snapshot;
   }
 
+  /**
+   * Whether any rule of {@code project} could allow {@code origin} (some operation and key of the
+   * rule); spends no rate limit. A session exchange asks this; each request is still decided in
+   * full by {@link #decide}.
+   */
+  public Decision admits(String project, Origin origin) {
+    return Evaluator.admits(current.get(), project, origin);
+  }
+
   public Decision decide(
       String project,
       Operation operation,

@@ -7,6 +7,7 @@ import dev.signet.server.http.ApiRouting;
 import dev.signet.server.http.RequestContext;
 import dev.signet.server.http.Routes;
 import dev.signet.server.origin.Origin;
+import dev.signet.server.policy.Decision;
 import dev.signet.server.session.SessionException;
 import dev.signet.server.session.SessionLimits;
 import dev.signet.server.session.Sessions;
@@ -75,6 +76,20 @@ final class SessionRoutes {
     // The body first: a typo must not spend a single-use ID token.
     Ask ask = parse(RequestContext.body(req, SigningLimits.MAX_SESSION_BODY_BYTES));
     Origin origin = service.authenticateExchange(rc, req, project);
+    // A caller no rule of the project could ever allow gets its denial now, condition by
+    // condition, rather than a session whose every use would be refused.
+    if (service.policies().admits(project, origin) instanceof Decision.Deny deny) {
+      service.context().metrics().decision("deny", deny.reason().code());
+      service.append(
+          service
+              .event(AuditEvent.Type.DENIED, rc, project)
+              .caller(Callers.of(origin, service.personal()))
+              .policy(SigningRoutes.outcome(deny, null))
+              .detail("stage", "session")
+              .detail("message", deny.message())
+              .build());
+      throw new ApiException(403, "denied", deny.message());
+    }
     Instant notAfter = null;
     List<X509Certificate> peer = rc.peerCertificates();
     if (!peer.isEmpty()) {

@@ -316,6 +316,52 @@ class PolicyScenariosTest {
         .doesNotContain("42");
   }
 
+  /** What a session exchange asks: could any rule, for any of its operations, admit the caller. */
+  @org.junit.jupiter.api.Test
+  void admitsAsksWhetherAnyRuleCouldAllowTheCaller() {
+    PolicyEngine engine =
+        new PolicyEngine(
+            Fixtures.example(),
+            "policy.yaml",
+            PolicyHistory.inMemory(),
+            InstantSource.fixed(Instant.EPOCH));
+    Map<String, String> feature = new java.util.HashMap<>(githubRelease());
+    Map<String, String> hotfix = new java.util.HashMap<>(githubRelease());
+    feature.put("ref", "refs/heads/feature");
+    hotfix.put("ref", "refs/heads/hotfix/cve-1");
+
+    Decision release = engine.admits("payments", Origin.of(github(githubRelease())));
+    assertThat(release).isInstanceOf(Decision.Allow.class);
+    assertThat(((Decision.Allow) release).rule().rule()).isEqualTo("release");
+
+    Decision viaApproval = engine.admits("payments", Origin.of(github(hotfix)));
+    assertThat(viaApproval).isInstanceOf(Decision.NeedsApproval.class);
+    assertThat(((Decision.NeedsApproval) viaApproval).rule().rule()).isEqualTo("hotfix");
+
+    // Neither rule addressed to GitHub admits a feature branch: both failures are named.
+    Decision.Deny denied = (Decision.Deny) engine.admits("payments", Origin.of(github(feature)));
+    assertThat(denied.reason()).isEqualTo(Reason.CLAIM_MISMATCH);
+    assertThat(denied.message())
+        .contains("rule \"release\": claim ref \"refs/heads/feature\"")
+        .contains("rule \"hotfix\"");
+
+    // A project token admitted only by the nightly rule (attestation) but scoped to digest.
+    Decision.Deny scope =
+        (Decision.Deny) engine.admits("payments", Origin.of(token("payments", "digest")));
+    assertThat(scope.reason()).isEqualTo(Reason.TOKEN_SCOPE);
+    assertThat(engine.admits("payments", Origin.of(token("payments", "attestation"))))
+        .isInstanceOf(Decision.Allow.class);
+
+    // No rule addressed to the caller at all, and a project without a policy.
+    assertThat(
+            ((Decision.Deny) engine.admits("gitlab-app", Origin.of(github(githubRelease()))))
+                .reason())
+        .isEqualTo(Reason.NO_RULE);
+    assertThat(
+            ((Decision.Deny) engine.admits("nowhere", Origin.of(github(githubRelease())))).reason())
+        .isEqualTo(Reason.NO_RULE);
+  }
+
   @org.junit.jupiter.api.Test
   void rateLimitCountsOnlyAdmittedRequests() {
     MutableClock clock = new MutableClock(Instant.EPOCH);

@@ -210,16 +210,47 @@ class SessionApiTest {
   }
 
   @Test
-  void thePolicyStillDecidesEachRequestOnTheExchangedClaims() throws Exception {
+  void aCallerNoRuleAdmitsIsDeniedAtTheExchangeNamingTheCondition() throws Exception {
     HttpResponse<String> r = exchange(api, api.client, token("refs/heads/feature/x"), Map.of());
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-    String token = ApiHarness.json(r).get("token").asString();
-    HttpResponse<String> denied = sign(api, api.client, token, 1);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+    String message = ApiHarness.json(r).get("error").get("message").asString();
+    assertThat(message).contains("rule \"release\"").contains("refs/heads/feature/x");
+    assertThat(message).contains("refs/tags/v*");
+    // Another project's rules are not shown: billing would admit this caller.
+    assertThat(r.body()).doesNotContain("billing");
+    JsonNode e = api.auditOf(r).getFirst();
+    assertThat(e.get("type").asString()).isEqualTo("DENIED");
+    assertThat(e.get("details").get("stage").asString()).isEqualTo("session");
+    assertThat(e.get("policy").get("decision").asString()).isEqualTo("deny");
+    assertThat(e.get("caller").get("claims").get("ref").asString())
+        .isEqualTo("refs/heads/feature/x");
+    assertThat(api.auditOf(r)).noneMatch(x -> x.get("type").asString().equals("SESSION_ISSUED"));
+  }
+
+  @Test
+  void thePolicyStillDecidesEachRequestOnTheExchangedClaims() throws Exception {
+    String token = session(Map.of());
+    byte[] statement =
+        "{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[],\"predicateType\":\"x\",\"predicate\":{}}"
+            .getBytes(StandardCharsets.UTF_8);
+    HttpResponse<String> denied =
+        api.post(
+            api.client,
+            "/v1/projects/payments/sign/attestation",
+            token,
+            Map.of(
+                "key",
+                "release",
+                "payloadType",
+                "application/vnd.in-toto+json",
+                "payload",
+                Base64.getEncoder().encodeToString(statement)));
     assertThat(denied.statusCode()).as(denied.body()).isEqualTo(403);
-    assertThat(denied.body()).contains("refs/heads/feature/x").contains("refs/tags/v*");
+    assertThat(denied.body()).contains("operation attestation is not allowed");
     JsonNode e = api.auditOf(denied).getFirst();
     assertThat(e.get("type").asString()).isEqualTo("DENIED");
     assertThat(e.get("details").get("session").asString()).isEqualTo(idOf(token));
+    assertThat(sign(api, api.client, token, 9).statusCode()).isEqualTo(200);
   }
 
   @Test
