@@ -21,7 +21,7 @@ class ServerCommandTest {
             "signet: "
                 + cfg
                 + ":3:1: unknown key databse in top level (known: server, database, log, custody,"
-                + " issuers, projects, audit)");
+                + " issuers, projects, audit, sessions)");
     assertThat(r.out()).isEmpty();
     assertThat(tmp.resolve("d")).doesNotExist();
   }

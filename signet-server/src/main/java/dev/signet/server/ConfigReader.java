@@ -35,7 +35,8 @@ public final class ConfigReader {
   private ConfigReader() {}
 
   /** Top-level sections read by other parts of the server (origins, policies, audit). */
-  public static final Set<String> OTHER_SECTIONS = Set.of("issuers", "projects", "audit");
+  public static final Set<String> OTHER_SECTIONS =
+      Set.of("issuers", "projects", "audit", "sessions");
 
   private static final Set<String> LOG_LEVELS =
       Set.of("off", "error", "warning", "info", "debug", "trace");
@@ -181,7 +182,8 @@ public final class ConfigReader {
           case "custody" -> custody = custody(v);
           default -> {
             if (!OTHER_SECTIONS.contains(name)) {
-              throw unknown(t, "", "server, database, log, custody, issuers, projects, audit");
+              throw unknown(
+                  t, "", "server, database, log, custody, issuers, projects, audit, sessions");
             }
             others.put(name, v);
           }

@@ -62,7 +62,7 @@ class ConfigReaderTest {
         .isInstanceOf(ServerException.class)
         .hasMessage(
             "signet.yaml:3:1: unknown key plugins in top level (known: server, database, log,"
-                + " custody, issuers, projects, audit)");
+                + " custody, issuers, projects, audit, sessions)");
     assertThatThrownBy(() -> parse("database:\n  url: jdbc:h2:mem:x\n  pasword: hunter2\n"))
         .hasMessageStartingWith("signet.yaml:3:3: unknown key pasword in database")
         .hasMessageNotContaining("hunter2");

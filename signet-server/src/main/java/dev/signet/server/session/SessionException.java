@@ -28,7 +28,9 @@ public final class SessionException extends SignetException {
     /** The exchange asked for a lifetime or a number of uses out of bounds. */
     OUT_OF_BOUNDS,
     /** The session store cannot be read or written: fail closed. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /** The server is configured without sessions ({@code sessions.enabled: false}). */
+    DISABLED
   }
 
   private final Reason reason;

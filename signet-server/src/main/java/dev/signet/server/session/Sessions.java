@@ -39,14 +39,48 @@ public final class Sessions {
   private static final Pattern FORMAT = Pattern.compile("sgs_([0-9a-f]{16})_([0-9a-f]{64})");
   private static final HexFormat HEX = HexFormat.of();
 
+  /**
+   * The operator's bounds (configuration section {@code sessions}), within {@link SessionLimits}.
+   *
+   * @param enabled false: no exchange, and no session token is accepted; every request carries its
+   *     own credentials
+   * @param maxTtl the longest lifetime a session gets; a longer ask is shortened to it
+   * @param maxUses the most signing requests a session gets; a larger ask is lowered to it
+   */
+  public record Settings(boolean enabled, Duration maxTtl, int maxUses) {
+    public Settings {
+      if (!maxTtl.isPositive() || maxTtl.compareTo(SessionLimits.MAX_TTL) > 0) {
+        throw new IllegalArgumentException(
+            "maxTtl must be from 1 s to " + SessionLimits.MAX_TTL.toMinutes() + " min");
+      }
+      if (maxUses < 1 || maxUses > SessionLimits.MAX_MAX_USES) {
+        throw new IllegalArgumentException("maxUses must be 1.." + SessionLimits.MAX_MAX_USES);
+      }
+    }
+
+    public static Settings defaults() {
+      return new Settings(true, SessionLimits.MAX_TTL, SessionLimits.MAX_MAX_USES);
+    }
+  }
+
   private final SessionStore store;
   private final Clock clock;
+  private final Settings settings;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   public Sessions(SessionStore store, Clock clock) {
+    this(store, clock, Settings.defaults());
+  }
+
+  public Sessions(SessionStore store, Clock clock, Settings settings) {
     this.store = store;
     this.clock = clock;
+    this.settings = settings;
+  }
+
+  public Settings settings() {
+    return settings;
   }
 
   /** Whether a bearer credential is meant as a session token. */
@@ -96,7 +130,7 @@ public final class Sessions {
    *     SessionLimits#BEYOND_TOKEN_EXPIRY}, a project token's expiry and {@code
    *     certificateNotAfter}
    * @param maxUses the asked number of signing requests, or null for {@link
-   *     SessionLimits#DEFAULT_MAX_USES}
+   *     SessionLimits#DEFAULT_MAX_USES}; both are then lowered to the {@link Settings}
    * @param certificateNotAfter the presented client certificate's end of validity, if any
    */
   public Issued issue(
@@ -118,6 +152,12 @@ public final class Sessions {
           SessionException.Reason.OUT_OF_BOUNDS,
           "maxUses must be between 1 and " + SessionLimits.MAX_MAX_USES);
     }
+    if (!settings.enabled()) {
+      throw new SessionException(
+          SessionException.Reason.DISABLED, "sessions are disabled on this server");
+    }
+    lifetime = lifetime.compareTo(settings.maxTtl()) > 0 ? settings.maxTtl() : lifetime;
+    uses = Math.min(uses, settings.maxUses());
     if (origin.credentials().isEmpty()) {
       throw new IllegalArgumentException("a session needs a verified origin");
     }
@@ -178,6 +218,11 @@ public final class Sessions {
   public Session authenticate(
       String bearer, @Nullable String project, @Nullable String certificateSha256, boolean spend)
       throws SessionException {
+    if (!settings.enabled()) {
+      throw new SessionException(
+          SessionException.Reason.DISABLED,
+          "sessions are disabled on this server; send the CI credentials with each request");
+    }
     Parsed p = parse(bearer);
     Cached c = cached(p.id());
     // The secret is checked before anything about the session's state is told, and an unknown id

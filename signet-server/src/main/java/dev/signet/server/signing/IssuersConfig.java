@@ -216,7 +216,7 @@ public final class IssuersConfig {
     return String.join(", ", KEYS.stream().sorted().toList());
   }
 
-  private static String scalar(String source, YamlNode node, String what) throws ServerException {
+  static String scalar(String source, YamlNode node, String what) throws ServerException {
     if (!(node instanceof Scalar s)) {
       throw error(source, node, what + ": expected a single value");
     }
@@ -245,7 +245,7 @@ public final class IssuersConfig {
     return List.of(scalar(source, node, what));
   }
 
-  private static boolean bool(String source, YamlNode node, String what) throws ServerException {
+  static boolean bool(String source, YamlNode node, String what) throws ServerException {
     String v = scalar(source, node, what);
     return switch (v) {
       case "true" -> true;
@@ -255,8 +255,7 @@ public final class IssuersConfig {
   }
 
   /** {@code 30s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT30S}. */
-  private static Duration duration(String source, YamlNode node, String what)
-      throws ServerException {
+  static Duration duration(String source, YamlNode node, String what) throws ServerException {
     String v = scalar(source, node, what);
     try {
       if (v.matches("[0-9]{1,6}[smh]")) {

@@ -75,6 +75,20 @@ final class SessionRoutes {
     }
     // The body first: a typo must not spend a single-use ID token.
     Ask ask = parse(RequestContext.body(req, SigningLimits.MAX_SESSION_BODY_BYTES));
+    // Before the credentials too: a single-use ID token stays good for the request itself, which
+    // is what a client falls back to (the CLI does).
+    if (!service.sessions().settings().enabled()) {
+      service.append(
+          service
+              .event(AuditEvent.Type.DENIED, rc, project)
+              .detail("stage", "session")
+              .detail("reason", "sessions_disabled")
+              .build());
+      throw new ApiException(
+          403,
+          "sessions_disabled",
+          "sessions are disabled on this server; send the CI credentials with each request");
+    }
     Origin origin = service.authenticateExchange(rc, req, project);
     // A caller no rule of the project could ever allow gets its denial now, condition by
     // condition, rather than a session whose every use would be refused.
@@ -101,6 +115,7 @@ final class SessionRoutes {
     } catch (SessionException e) {
       throw switch (e.reason()) {
         case OUT_OF_BOUNDS -> new ApiException(400, "bad_request", e.getMessage());
+        case DISABLED -> new ApiException(403, "sessions_disabled", e.getMessage());
         case UNAVAILABLE ->
             new ApiException(503, "unavailable", "the session store is unavailable");
         default -> new ApiException(401, "unauthenticated", e.getMessage());

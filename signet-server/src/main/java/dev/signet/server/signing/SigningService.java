@@ -69,7 +69,7 @@ public final class SigningService {
 
   /** Top-level keys of the configuration file that the policy parser leaves to their owners. */
   private static final Set<String> SIBLING_KEYS =
-      Set.of("server", "database", "log", "custody", "issuers", "audit");
+      Set.of("server", "database", "log", "custody", "issuers", "audit", "sessions");
 
   private static final HexFormat HEX = HexFormat.of();
 
@@ -95,7 +95,8 @@ public final class SigningService {
       Clock clock,
       List<IssuerConfig> issuers,
       @Nullable ClientCertificateVerifier certificates,
-      @Nullable Path configFile)
+      @Nullable Path configFile,
+      Sessions.Settings sessionSettings)
       throws ServerException {
     this.context = context;
     this.stores = stores;
@@ -106,7 +107,7 @@ public final class SigningService {
     this.configFile = configFile;
     this.projectTokens = new ProjectTokens(stores.stores().projectTokens(), clock);
     this.principalTokens = new PrincipalTokens(stores.stores().principals(), clock);
-    this.sessions = new Sessions(stores.stores().sessions(), clock);
+    this.sessions = new Sessions(stores.stores().sessions(), clock, sessionSettings);
     OidcVerifier oidc;
     try {
       oidc =
@@ -147,7 +148,9 @@ public final class SigningService {
       }
     }
     Path file = source.equals("<defaults>") ? null : Path.of(source);
-    return new SigningService(context, stores, clock, issuers, certs, file);
+    Sessions.Settings sessions =
+        SessionsConfig.parse(context.config().otherSections().get("sessions"), source);
+    return new SigningService(context, stores, clock, issuers, certs, file, sessions);
   }
 
   // ---- configuration -------------------------------------------------------------------------
