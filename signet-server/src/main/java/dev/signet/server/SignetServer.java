@@ -6,6 +6,7 @@ import dev.signet.server.audit.AuditLog;
 import dev.signet.server.audit.AuditLogs;
 import dev.signet.server.audit.PersonalData;
 import dev.signet.server.http.ApiRouting;
+import dev.signet.server.http.BatchingLogHandler;
 import dev.signet.server.http.JsonLogFormatter;
 import dev.signet.server.http.ReadinessCheck;
 import dev.signet.server.http.Routes;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Logger;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -421,11 +421,13 @@ public final class SignetServer implements AutoCloseable {
     Logger root = Logger.getLogger("");
     for (Handler h : root.getHandlers()) {
       root.removeHandler(h);
+      if (h instanceof BatchingLogHandler previous) {
+        // A server started earlier in this JVM (tests, the demo): stop its writer thread.
+        previous.close();
+      }
     }
-    ConsoleHandler h = new ConsoleHandler();
-    h.setFormatter(new JsonLogFormatter());
-    h.setLevel(config.logLevel());
-    root.addHandler(h);
+    // Where ConsoleHandler writes (stderr), one batch of lines per write.
+    root.addHandler(new BatchingLogHandler(System.err, new JsonLogFormatter(), config.logLevel()));
     root.setLevel(config.logLevel());
   }
 

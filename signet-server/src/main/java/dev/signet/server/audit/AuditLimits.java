@@ -11,6 +11,12 @@ final class AuditLimits {
 
   static final int MAX_BATCH = 4096;
 
+  /**
+   * Committed tree nodes the sequencer keeps between batches (about 100 bytes each): the right edge
+   * of the tree plus the subtrees of the last few thousand entries.
+   */
+  static final int CACHED_NODES = 16_384;
+
   /** The longest a sequencer may wait to fill a batch. */
   static final Duration MAX_LINGER = Duration.ofMillis(250);
 

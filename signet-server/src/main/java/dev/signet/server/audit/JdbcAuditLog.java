@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -102,6 +103,22 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
   private final Thread sequencer;
   private volatile boolean closed;
   private volatile LongConsumer sizeListener = size -> {};
+
+  /**
+   * Tree nodes committed to the database, kept across batches (the sequencer's thread only). A
+   * stored node never changes, whichever process wrote it, so a cached one is always right; only
+   * nodes of committed transactions go in. Every batch needs the right edge of the tree and the
+   * recent subtrees for its proofs, and read them from the database anew before this cache.
+   */
+  private final Map<Long, byte[]> committedNodes =
+      new LinkedHashMap<>(AuditLimits.CACHED_NODES, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+          return size() > AuditLimits.CACHED_NODES;
+        }
+      };
 
   private JdbcAuditLog(DataSource db, String origin, NoteSigner signer, Settings settings) {
     this.db = db;
@@ -398,7 +415,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
       try {
         long size = lockState(c);
         Map<Long, byte[]> cache = new HashMap<>();
-        TreeReader reader = reader(c, cache);
+        TreeReader reader = reader(c, cache, committedNodes);
         List<byte[]> hashes = new ArrayList<>(batch.size());
         for (Pending p : batch) {
           hashes.add(Merkle.leafHash(p.leaf()));
@@ -421,6 +438,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
         }
         committing = true;
         c.commit();
+        committedNodes.putAll(cache);
         sizeListener.accept(newSize);
         return out;
       } catch (SQLException | KeyException | TlogException | RuntimeException e) {
@@ -564,8 +582,18 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
 
   /** Stored nodes read over {@code c}, remembered in {@code cache} (nodes never change). */
   private static TreeReader reader(Connection c, Map<Long, byte[]> cache) {
+    return reader(c, cache, Map.of());
+  }
+
+  /** As {@link #reader(Connection, Map)}, looking in {@code committed} before the database. */
+  private static TreeReader reader(
+      Connection c, Map<Long, byte[]> cache, Map<Long, byte[]> committed) {
     return (level, index) -> {
-      byte[] h = cache.get(key(level, index));
+      long key = key(level, index);
+      byte[] h = cache.get(key);
+      if (h == null) {
+        h = committed.get(key);
+      }
       if (h != null) {
         return h;
       }

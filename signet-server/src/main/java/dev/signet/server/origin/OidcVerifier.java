@@ -29,7 +29,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,9 +42,6 @@ import org.jspecify.annotations.Nullable;
  * remembered.
  */
 public final class OidcVerifier {
-  private static final Pattern COMPACT_JWS =
-      Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
-
   /** Beyond year 9999: a time claim past this is nonsense, and Instant arithmetic stays exact. */
   private static final long MAX_EPOCH_SECONDS = 253_402_300_799L;
 
@@ -98,7 +94,7 @@ public final class OidcVerifier {
     if (token.length() > InputLimits.MAX_TOKEN_CHARS) {
       throw malformed("the ID token is longer than " + InputLimits.MAX_TOKEN_CHARS + " characters");
     }
-    if (!COMPACT_JWS.matcher(token).matches()) {
+    if (!isCompactJws(token)) {
       throw malformed("the ID token is not a compact JWS (base64url header.claims.signature)");
     }
     int dot1 = token.indexOf('.');
@@ -225,6 +221,34 @@ public final class OidcVerifier {
         Instant.ofEpochSecond(exp),
         jti,
         flat);
+  }
+
+  /**
+   * Two non-empty base64url parts and a third that may be empty, joined by dots. A loop rather than
+   * a regular expression: this runs on every OIDC request and the regex was 1.5 % of the server's
+   * CPU under load.
+   */
+  static boolean isCompactJws(String token) {
+    int dots = 0;
+    int partLength = 0;
+    for (int i = 0; i < token.length(); i++) {
+      char ch = token.charAt(i);
+      if (ch == '.') {
+        if (partLength == 0 || ++dots > 2) {
+          return false;
+        }
+        partLength = 0;
+      } else if ((ch >= 'A' && ch <= 'Z')
+          || (ch >= 'a' && ch <= 'z')
+          || (ch >= '0' && ch <= '9')
+          || ch == '_'
+          || ch == '-') {
+        partLength++;
+      } else {
+        return false;
+      }
+    }
+    return dots == 2;
   }
 
   private static void verifySignature(

@@ -21,6 +21,9 @@ final class StoreLimits {
   /** Expired replay-guard rows deleted per cleanup statement. */
   static final int REPLAY_CLEANUP_BATCH = 1000;
 
+  /** Token uses recorded in one replay-guard transaction (group commit). */
+  static final int REPLAY_GROUP_MAX = 256;
+
   /** How often one process runs a replay-guard cleanup. */
   static final Duration REPLAY_CLEANUP_EVERY = Duration.ofMinutes(1);
 

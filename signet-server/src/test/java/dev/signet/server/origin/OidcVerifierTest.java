@@ -13,11 +13,13 @@ import dev.signet.server.origin.OriginException.Reason;
 import dev.signet.server.origin.testing.MutableClock;
 import dev.signet.server.origin.testing.TestOidcIssuer;
 import dev.signet.testing.FuzzChecks;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -460,5 +462,30 @@ class OidcVerifierTest {
 
   static String claimsJson(Map<String, Object> claims) {
     return com.nimbusds.jose.util.JSONObjectUtils.toJSONString(claims);
+  }
+
+  /** The hand-written shape check says exactly what the regular expression it replaced said. */
+  @Test
+  void theCompactShapeCheckAgreesWithItsRegularExpression() {
+    Pattern compact = Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+    char[] alphabet = "aZ09_-.=+/ \u00e9".toCharArray();
+    SecureRandom random = new SecureRandom();
+    int accepted = 0;
+    for (int n = 0; n < 20_000; n++) {
+      char[] cs = new char[random.nextInt(12)];
+      for (int i = 0; i < cs.length; i++) {
+        // Mostly base64url and dots, so that well-formed tokens are common.
+        cs[i] = alphabet[random.nextInt(random.nextInt(4) == 0 ? alphabet.length : 7)];
+      }
+      String s = new String(cs);
+      boolean expected = compact.matcher(s).matches();
+      assertThat(OidcVerifier.isCompactJws(s)).as("%s", s).isEqualTo(expected);
+      accepted += expected ? 1 : 0;
+    }
+    assertThat(accepted).isGreaterThan(100);
+    assertThat(OidcVerifier.isCompactJws("a.b.")).isTrue();
+    assertThat(OidcVerifier.isCompactJws(".b.c")).isFalse();
+    assertThat(OidcVerifier.isCompactJws("a..c")).isFalse();
+    assertThat(OidcVerifier.isCompactJws("a.b.c.d")).isFalse();
   }
 }

@@ -17,6 +17,7 @@ import dev.signet.server.custody.KeyEvent;
 import dev.signet.server.custody.SoftwareMasterKey;
 import dev.signet.server.custody.VersionRecord;
 import dev.signet.server.origin.Origin;
+import dev.signet.server.origin.ReplayGuard;
 import dev.signet.server.policy.Decision;
 import dev.signet.server.policy.Fixtures;
 import dev.signet.server.policy.Operation;
@@ -30,11 +31,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -155,6 +159,48 @@ class StoreConcurrencyTest {
                           "https://issuer.example", jti, StoreContractTest.T0.plusSeconds(60)));
       assertThat(first).filteredOn(b -> b).hasSize(1);
     }
+  }
+
+  /**
+   * Group commit: hundreds of callers at once, each token id used four times, in batches of one
+   * process and across two. Every id wins exactly once, and an id is never lost (each is first
+   * somewhere).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("backends")
+  void tokenIdsUsedManyTimesAtOnceWinOnceEach(Backend backend) throws Exception {
+    StoreContractTest.TestClock clock = new StoreContractTest.TestClock();
+    Stores[] procs = {backend.process(clock), backend.process(clock)};
+    int ids = 100;
+    int usesPerId = 4;
+    ConcurrentHashMap<String, AtomicInteger> wins = new ConcurrentHashMap<>();
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Boolean>> futures = new ArrayList<>();
+      for (int i = 0; i < ids * usesPerId; i++) {
+        String jti = "many-" + (i % ids);
+        ReplayGuard guard = procs[(i / ids) % 2].replayGuard();
+        futures.add(
+            pool.submit(() -> {
+              go.await();
+              boolean first =
+                  guard.firstUse(
+                      "https://issuer.example", jti, StoreContractTest.T0.plusSeconds(60));
+              if (first) {
+                wins.computeIfAbsent(jti, k -> new AtomicInteger()).incrementAndGet();
+              }
+              return first;
+            }));
+      }
+      go.countDown();
+      long firsts = 0;
+      for (Future<Boolean> f : futures) {
+        firsts += f.get(120, TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(firsts).isEqualTo(ids);
+    }
+    assertThat(wins).hasSize(ids);
+    assertThat(wins.values()).allSatisfy(n -> assertThat(n.get()).isEqualTo(1));
   }
 
   @ParameterizedTest(name = "{0}")
