@@ -79,10 +79,12 @@ public final class ServerBench {
 
     final Algorithm algorithm;
     final String route;
+    final String path;
 
     Key(Algorithm algorithm, String route) {
       this.algorithm = algorithm;
       this.route = route;
+      this.path = "/v1/projects/" + PROJECT + "/sign/" + route;
     }
 
     String keyName() {
@@ -193,6 +195,8 @@ public final class ServerBench {
       List<KeyResult> keys,
       long signaturesReturned,
       long refusals,
+      long requests,
+      long reconnects,
       long auditBefore,
       long auditAfter,
       String signingMetrics) {
@@ -317,14 +321,16 @@ public final class ServerBench {
           }
         }
         long auditBefore = auditSize(admin, server.base());
-        List<HttpClient> clients = new ArrayList<>();
-        for (int i = 0; i < o.clients(); i++) {
-          clients.add(server.client());
-        }
-        Load load = new Load(server, clients, issuer, audience, o.auth());
         List<KeyResult> results = new ArrayList<>();
-        for (Key k : o.keys()) {
-          results.add(benchKey(o, k, server, load, progress));
+        long requests;
+        long reconnects;
+        Load load = new Load(server, o.clients(), issuer, audience, o.auth());
+        try (load) {
+          for (Key k : o.keys()) {
+            results.add(benchKey(o, k, server, load, progress));
+          }
+          requests = load.requests.get();
+          reconnects = load.reconnects();
         }
         long auditAfter = auditSize(admin, server.base());
         String metrics =
@@ -334,6 +340,8 @@ public final class ServerBench {
             List.copyOf(results),
             load.ok.get(),
             load.failed.get(),
+            requests,
+            reconnects,
             auditBefore,
             auditAfter,
             signingMetrics(metrics));
@@ -445,7 +453,8 @@ public final class ServerBench {
         String.format(
             Locale.ROOT,
             "%s: peak %,.0f sig/s over %.1f s with %d clients (p50 %.1f ms, p99 %.1f ms); CPU per"
-                + " signature: server %.2f ms, bench clients %.2f ms; load average %.1f",
+                + " signature: server %.2f ms, bench clients %.2f ms; load average %.1f;"
+                + " reconnects so far %d",
             k,
             peak.rate(),
             peak.windowSeconds(),
@@ -455,7 +464,8 @@ public final class ServerBench {
             serverCpu,
             clientCpu,
             java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                .getSystemLoadAverage()));
+                .getSystemLoadAverage(),
+            load.reconnects()));
 
     double half = peak.rate() / 2;
     int n = (int) Math.max(1, Math.round(half * o.open().toMillis() / 1000.0));
@@ -547,38 +557,74 @@ public final class ServerBench {
 
   record Open(double achieved, Latency latency) {}
 
-  /** The clients: one connection each, the counters every phase adds to. */
-  static final class Load {
-    private final ServerProcess server;
-    private final List<HttpClient> clients;
+  /**
+   * The clients: one keep-alive TLS connection each ({@link KeepAliveClient}, used by one thread at
+   * a time), the counters every phase adds to.
+   */
+  static final class Load implements AutoCloseable {
+    private static final java.util.regex.Pattern SESSION_TOKEN =
+        java.util.regex.Pattern.compile("\"token\":\"(sgs_[A-Za-z0-9_-]+)\"");
+    private static final byte[] SESSION_BODY =
+        "{\"ttlSeconds\":900,\"maxUses\":100000}".getBytes(StandardCharsets.UTF_8);
+
+    private final KeepAliveClient[] clients;
     private final BenchIssuer issuer;
     private final String audience;
+    final AtomicLong requests = new AtomicLong();
     final AtomicLong ok = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicReference<@Nullable String> firstFailure = new AtomicReference<>();
     volatile Key key = Key.ES256;
-    private final String[] bodies;
+
+    /** Request bodies, built once per key: 64 different digests or messages. */
+    private final byte[][] es256Bodies = new byte[64][];
+
+    private final byte[][] ed25519Bodies = new byte[64][];
+
     private final Auth auth;
     private final String[] sessions;
 
-    Load(
-        ServerProcess server,
-        List<HttpClient> clients,
-        BenchIssuer issuer,
-        String audience,
-        Auth auth) {
-      this.server = server;
-      this.clients = clients;
+    Load(ServerProcess server, int clients, BenchIssuer issuer, String audience, Auth auth) {
+      URI base = URI.create(server.base());
+      this.clients = new KeepAliveClient[clients];
+      for (int t = 0; t < clients; t++) {
+        this.clients[t] =
+            new KeepAliveClient(
+                server.tls(), base.getHost(), base.getPort(), Duration.ofSeconds(60));
+      }
       this.issuer = issuer;
       this.audience = audience;
       this.auth = auth;
-      this.sessions = new String[clients.size()];
+      this.sessions = new String[clients];
       SecureRandom r = new SecureRandom();
-      bodies = new String[64];
-      for (int i = 0; i < bodies.length; i++) {
+      for (int i = 0; i < 64; i++) {
         byte[] b = new byte[32];
         r.nextBytes(b);
-        bodies[i] = HexFormat.of().formatHex(b);
+        String value = HexFormat.of().formatHex(b);
+        es256Bodies[i] =
+            ("{\"key\":\"es256\",\"digest\":{\"algorithm\":\"sha256\",\"value\":\""
+                    + value
+                    + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        ed25519Bodies[i] =
+            ("{\"key\":\"ed25519\",\"message\":\"" + Base64.getEncoder().encodeToString(b) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+      }
+    }
+
+    /** Connections the clients opened again after their first (the server closed one). */
+    long reconnects() {
+      long n = 0;
+      for (KeepAliveClient c : clients) {
+        n += c.reconnects();
+      }
+      return n;
+    }
+
+    @Override
+    public void close() {
+      for (KeepAliveClient c : clients) {
+        c.close();
       }
     }
 
@@ -596,68 +642,44 @@ public final class ServerBench {
     }
 
     /** Session mode: each client exchanges one fresh ID token for a session token. */
-    void openSessions() throws IOException, InterruptedException {
+    void openSessions() throws IOException {
       if (auth != Auth.SESSION) {
         return;
       }
-      String[] ids = issuer.mint(clients.size(), audience);
-      for (int t = 0; t < clients.size(); t++) {
-        HttpResponse<String> r =
-            send(
-                clients.get(t),
-                post(server.base() + "/v1/projects/" + PROJECT + "/sessions", ids[t])
-                    .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                            "{\"ttlSeconds\":900,\"maxUses\":100000}"))
-                    .build());
-        java.util.regex.Matcher m =
-            java.util.regex.Pattern.compile("\"token\":\"(sgs_[A-Za-z0-9_-]+)\"").matcher(r.body());
-        if (r.statusCode() != 201 || !m.find()) {
+      String[] ids = issuer.mint(clients.length, audience);
+      for (int t = 0; t < clients.length; t++) {
+        KeepAliveClient c = clients[t];
+        int status = c.post("/v1/projects/" + PROJECT + "/sessions", ids[t], SESSION_BODY);
+        String body = c.body();
+        java.util.regex.Matcher m = SESSION_TOKEN.matcher(body);
+        if (status != 201 || !m.find()) {
           throw new IllegalStateException(
-              "opening a session: HTTP " + r.statusCode() + " " + oneLine(r.body()));
+              "opening a session: HTTP " + status + " " + oneLine(body));
         }
         sessions[t] = m.group(1);
       }
     }
 
-    private HttpRequest request(int client, String token, int i) {
-      Key k = key;
-      String value = bodies[i % bodies.length];
-      String body =
-          k == Key.ES256
-              ? "{\"key\":\"es256\",\"digest\":{\"algorithm\":\"sha256\",\"value\":\""
-                  + value
-                  + "\"}}"
-              : "{\"key\":\"ed25519\",\"message\":\""
-                  + Base64.getEncoder().encodeToString(HexFormat.of().parseHex(value))
-                  + "\"}";
-      return HttpRequest.newBuilder(
-              URI.create(server.base() + "/v1/projects/" + PROJECT + "/sign/" + k.route))
-          .header("Authorization", "Bearer " + (auth == Auth.SESSION ? sessions[client] : token))
-          .header("Content-Type", "application/json")
-          .timeout(Duration.ofSeconds(60))
-          .POST(HttpRequest.BodyPublishers.ofString(body))
-          .build();
-    }
-
     /** Sends one request; true for a signature (200). */
     private boolean call(int client, String token, int i) {
+      Key k = key;
+      KeepAliveClient c = clients[client];
+      requests.incrementAndGet();
       try {
-        HttpResponse<String> r =
-            clients
-                .get(client)
-                .send(request(client, token, i), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
+        int status =
+            c.post(
+                k.path,
+                auth == Auth.SESSION ? sessions[client] : token,
+                (k == Key.ES256 ? es256Bodies : ed25519Bodies)[i & 63]);
+        if (status == 200) {
           ok.incrementAndGet();
           return true;
         }
         failed.incrementAndGet();
-        firstFailure.compareAndSet(null, "HTTP " + r.statusCode() + " " + oneLine(r.body()));
+        firstFailure.compareAndSet(null, "HTTP " + status + " " + oneLine(c.body()));
       } catch (IOException e) {
         failed.incrementAndGet();
         firstFailure.compareAndSet(null, e.getClass().getSimpleName() + ": " + e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
       }
       return false;
     }
@@ -673,8 +695,8 @@ public final class ServerBench {
       long windowStart = start + warmup.toNanos();
       long windowEnd = windowStart + measure.toNanos();
       AtomicLong exhausted = new AtomicLong(Long.MAX_VALUE);
-      Recorder[] rec = new Recorder[clients.size()];
-      Thread[] threads = new Thread[clients.size()];
+      Recorder[] rec = new Recorder[clients.length];
+      Thread[] threads = new Thread[clients.length];
       for (int t = 0; t < threads.length; t++) {
         int client = t;
         Recorder r = new Recorder();
@@ -721,8 +743,8 @@ public final class ServerBench {
       double interval = 1e9 / rate;
       long start = System.nanoTime() + 50_000_000L;
       AtomicLong last = new AtomicLong(start);
-      Recorder[] rec = new Recorder[clients.size()];
-      Thread[] threads = new Thread[clients.size()];
+      Recorder[] rec = new Recorder[clients.length];
+      Thread[] threads = new Thread[clients.length];
       for (int t = 0; t < threads.length; t++) {
         int client = t;
         Recorder r = new Recorder();
@@ -896,13 +918,17 @@ public final class ServerBench {
     s.append(
         String.format(
             Locale.ROOT,
-            "%naudit log: %,d -> %,d leaves (+%,d) for %,d signatures returned and %,d refusals: %s%n%s%n",
+            "%naudit log: %,d -> %,d leaves (+%,d) for %,d signatures returned and %,d refusals: %s%n"
+                + "load clients: %,d requests, %,d reconnects (a connection the server closed, or"
+                + " dropped after a failure)%n%s%n",
             r.auditBefore(),
             r.auditAfter(),
             r.auditAfter() - r.auditBefore(),
             r.signaturesReturned(),
             r.refusals(),
             r.auditComplete() ? "every signature is logged" : "ENTRIES MISSING",
+            r.requests(),
+            r.reconnects(),
             r.signingMetrics()));
     return s.toString();
   }

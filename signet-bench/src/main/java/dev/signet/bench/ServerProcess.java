@@ -183,6 +183,11 @@ final class ServerProcess implements AutoCloseable {
         .build();
   }
 
+  /** Trusts exactly the server's generated {@code tls.crt}. */
+  SSLContext tls() {
+    return tls;
+  }
+
   String base() {
     return base;
   }

@@ -21,6 +21,9 @@ class ServerBenchSmokeTest {
 
     assertThat(r.refusals()).as("refused requests").isZero();
     assertThat(r.signaturesReturned()).isPositive();
+    assertThat(r.signaturesReturned()).as("requests answered 200").isEqualTo(r.requests());
+    // Every client kept its one connection for the whole run: no handshake inside the figures.
+    assertThat(r.reconnects()).as("reconnects").isZero();
     assertThat(r.auditAfter() - r.auditBefore())
         .as("audit leaves added for %d signatures", r.signaturesReturned())
         .isGreaterThanOrEqualTo(r.signaturesReturned());
@@ -34,7 +37,8 @@ class ServerBenchSmokeTest {
       assertThat(k.atHalf().count()).as(k.key() + " open-loop latencies").isPositive();
     }
     assertThat(r.signingMetrics()).doesNotStartWith("signet_signing_seconds: 0 signatures");
-    assertThat(ServerBench.table(r, o)).contains("| oidc | ES256 |", "every signature is logged");
+    assertThat(ServerBench.table(r, o))
+        .contains("| oidc | ES256 |", "every signature is logged", "0 reconnects");
   }
 
   @Test
@@ -46,6 +50,9 @@ class ServerBenchSmokeTest {
 
     assertThat(r.refusals()).as("refused requests").isZero();
     assertThat(r.signaturesReturned()).isPositive();
+    assertThat(r.signaturesReturned()).as("requests answered 200").isEqualTo(r.requests());
+    // Every client kept its one connection for the whole run: no handshake inside the figures.
+    assertThat(r.reconnects()).as("reconnects").isZero();
     // One SESSION_ISSUED entry per client besides one SIGNED entry per signature.
     assertThat(r.auditAfter() - r.auditBefore())
         .isGreaterThanOrEqualTo(r.signaturesReturned() + o.clients());
