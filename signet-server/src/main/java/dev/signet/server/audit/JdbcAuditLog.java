@@ -82,7 +82,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
       }
     }
 
-    /** Group commit: up to 256 entries, waiting up to 2 ms for more under load. */
+    /** Group commit: up to 256 entries, waiting up to 5 ms for more under load. */
     public static Settings defaults() {
       return new Settings(AuditLimits.DEFAULT_BATCH, AuditLimits.DEFAULT_LINGER);
     }

@@ -330,6 +330,22 @@ public final class Custody implements AutoCloseable {
     return VerifyingKey.toJwks(published(project, clock.instant()));
   }
 
+  /**
+   * The key's current version, whatever its state, in one read on the usual path: what a signing
+   * request checks its input against before the policy decides (the key material is opened only
+   * later, by {@link #signer}).
+   */
+  public VersionRecord current(String project, String name) throws CustodyException {
+    checkName("project", project);
+    checkName("key", name);
+    VersionRecord v = store.currentVersion(project, name).orElse(null);
+    if (v == null) {
+      KeyRecord key = existing(project, name);
+      v = existingVersion(key, key.currentVersion());
+    }
+    return v;
+  }
+
   public List<VersionRecord> versions(String project, String name) throws CustodyException {
     existing(project, name);
     return store.versions(project, name);

@@ -532,16 +532,12 @@ final class SigningRoutes {
   }
 
   private VersionRecord currentVersion(String project, String key) throws ApiException {
-    List<VersionRecord> versions;
     try {
-      versions = service.custody().versions(project, key);
+      // One read per request (the current version joined to its key), not every version.
+      return service.custody().current(project, key);
     } catch (CustodyException e) {
       throw custodyError(e);
     }
-    if (versions.isEmpty()) {
-      throw new ApiException(404, "not_found", "no key " + project + "/" + key);
-    }
-    return versions.getLast();
   }
 
   private static void checkAlgorithm(Parsed p, VersionRecord v) throws ApiException {

@@ -25,7 +25,7 @@ final class StoreLimits {
   static final int REPLAY_GROUP_MAX = 256;
 
   /** How long a replay-guard transaction waits for more token uses under load. */
-  static final Duration REPLAY_GROUP_LINGER = Duration.ofMillis(2);
+  static final Duration REPLAY_GROUP_LINGER = Duration.ofMillis(5);
 
   /** How often one process runs a replay-guard cleanup. */
   static final Duration REPLAY_CLEANUP_EVERY = Duration.ofMinutes(1);
