@@ -18,10 +18,12 @@ final class AuditLimits {
   static final int CACHED_NODES = 16_384;
 
   /**
-   * How long the sequencer waits to fill a batch under load, by default. Measured on H2 with 32
+   * The longest the sequencer waits to fill a batch under load, by default; it stops sooner once
+   * appends stop arriving ({@link dev.signet.server.store.ArrivalGaps}). Measured on H2 with 32
    * OIDC clients (ES256), together with the replay guard's equal wait: the server's CPU per
-   * signature was 2.25 ms with 2 ms, 1.51 ms with 5 ms and 1.49 ms with 8 ms, while the median
-   * latency at half the peak rate grew from 2 to 13 and 21 ms. A lone append never waits.
+   * signature was 2.25 ms with a fixed 2 ms wait, 1.51 ms with a fixed 5 ms one (median latency at
+   * half the peak rate 2 → 13 ms), and 1.11 ms with 5 ms that ends when arrivals stop (median 9 ms;
+   * the fixed wait had held back callers that had all arrived). A lone append never waits.
    */
   static final Duration DEFAULT_LINGER = Duration.ofMillis(5);
 

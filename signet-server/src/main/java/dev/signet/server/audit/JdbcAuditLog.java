@@ -2,6 +2,7 @@ package dev.signet.server.audit;
 
 import dev.signet.keys.KeyException;
 import dev.signet.server.custody.MasterKey;
+import dev.signet.server.store.ArrivalGaps;
 import dev.signet.server.store.Database;
 import dev.signet.tlog.Checkpoint;
 import dev.signet.tlog.ConsistencyProof;
@@ -94,7 +95,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
   }
 
   @SuppressWarnings("ArrayRecordComponent") // private, never compared, leaf never changes
-  private record Pending(byte[] leaf, CompletableFuture<Appended> result) {}
+  private record Pending(byte[] leaf, CompletableFuture<Appended> result, long queuedNanos) {}
 
   private final DataSource db;
   private final String origin;
@@ -105,6 +106,9 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
   private final Thread sequencer;
   private volatile boolean closed;
   private volatile LongConsumer sizeListener = size -> {};
+
+  /** The gaps between appends, as the sequencer sees them (its thread only). */
+  private final ArrivalGaps arrivals = new ArrivalGaps();
 
   /**
    * Tree nodes committed to the database, kept across batches (the sequencer's thread only). A
@@ -181,7 +185,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     if (closed) {
       throw new AuditException("audit log: closed");
     }
-    Pending p = new Pending(leaf, new CompletableFuture<>());
+    Pending p = new Pending(leaf, new CompletableFuture<>(), System.nanoTime());
     try {
       if (!queue.offer(p, AuditLimits.QUEUE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
         throw new AuditException("audit log: too many appends waiting; refusing");
@@ -310,6 +314,7 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
       List<Pending> batch = new ArrayList<>();
       batch.add(first);
       queue.drainTo(batch, settings.maxBatch() - 1);
+      batch.forEach(p -> arrivals.observe(p.queuedNanos()));
       if (previousBatch > 1 || batch.size() > 1) {
         linger(batch);
       }
@@ -325,6 +330,11 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
     }
   }
 
+  /**
+   * Waits for more appends, up to {@code linger}, but only while they keep coming: it stops once
+   * none arrived for twice the usual gap between appends. A fixed wait would hold back a bounded
+   * set of callers (CI jobs waiting for their signatures) that have all arrived already.
+   */
   private void linger(List<Pending> batch) {
     if (settings.linger().isZero()) {
       return;
@@ -336,12 +346,16 @@ public final class JdbcAuditLog implements AuditLog, AutoCloseable {
         return;
       }
       try {
-        Pending p = queue.poll(left, TimeUnit.NANOSECONDS);
+        Pending p = queue.poll(Math.min(left, arrivals.patienceNanos()), TimeUnit.NANOSECONDS);
         if (p == null) {
           return;
         }
+        int from = batch.size();
         batch.add(p);
         queue.drainTo(batch, settings.maxBatch() - batch.size());
+        for (int i = from; i < batch.size(); i++) {
+          arrivals.observe(batch.get(i).queuedNanos());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;

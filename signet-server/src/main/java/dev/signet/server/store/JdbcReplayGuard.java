@@ -54,6 +54,7 @@ final class JdbcReplayGuard implements ReplayGuard {
   private static final class Use {
     final String key;
     final Instant until;
+    final long queuedNanos = System.nanoTime();
     volatile @Nullable Boolean first;
     volatile @Nullable StoreFailureException failure;
 
@@ -76,6 +77,13 @@ final class JdbcReplayGuard implements ReplayGuard {
   /** Uses recorded by the last transaction; guarded by {@link #writer}. */
   private int previousBatch;
 
+  /** Guarded by {@link #writer}. */
+  private final ArrivalGaps arrivals = new ArrivalGaps();
+
+  /** Uses ever queued: tells a waiting lock holder whether more are arriving. */
+  private final java.util.concurrent.atomic.AtomicLong queuedCount =
+      new java.util.concurrent.atomic.AtomicLong();
+
   JdbcReplayGuard(Database database, Clock clock) {
     this.db = database.dataSource();
     this.clock = clock;
@@ -85,12 +93,13 @@ final class JdbcReplayGuard implements ReplayGuard {
   public boolean firstUse(String issuer, String jti, Instant until) throws OriginException {
     Use use = new Use(key(issuer, jti), until);
     queue.add(use);
+    queuedCount.incrementAndGet();
     writer.lock();
     try {
       // The queue is FIFO and this use is in it, so each round records it or one ahead of it.
       while (!use.done()) {
         if (previousBatch > 1) {
-          LockSupport.parkNanos(StoreLimits.REPLAY_GROUP_LINGER.toNanos());
+          linger();
         }
         recordQueued();
       }
@@ -107,6 +116,25 @@ final class JdbcReplayGuard implements ReplayGuard {
     return Boolean.TRUE.equals(use.first);
   }
 
+  /**
+   * Waits up to {@link StoreLimits#REPLAY_GROUP_LINGER} for more uses while they keep arriving (see
+   * {@link ArrivalGaps}); holds the writer lock.
+   */
+  private void linger() {
+    long deadline = System.nanoTime() + StoreLimits.REPLAY_GROUP_LINGER.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      long before = queuedCount.get();
+      LockSupport.parkNanos(Math.min(left, arrivals.patienceNanos()));
+      if (queuedCount.get() == before) {
+        return;
+      }
+    }
+  }
+
   /** Records up to {@link StoreLimits#REPLAY_GROUP_MAX} queued uses; holds the writer lock. */
   private void recordQueued() {
     List<Use> batch = new ArrayList<>();
@@ -115,6 +143,7 @@ final class JdbcReplayGuard implements ReplayGuard {
     }
     // Two uses of one token in a batch: the earlier one is the candidate, the later a replay.
     previousBatch = batch.size();
+    batch.forEach(u -> arrivals.observe(u.queuedNanos));
     Map<String, Use> candidates = new LinkedHashMap<>();
     for (Use u : batch) {
       if (candidates.putIfAbsent(u.key, u) != null) {
@@ -122,6 +151,9 @@ final class JdbcReplayGuard implements ReplayGuard {
       }
     }
     List<Use> distinct = new ArrayList<>(candidates.values());
+    // Every process takes its rows in key order, so two transactions that share keys (the same
+    // token replayed at two processes at once) wait for each other's commit, never deadlock.
+    distinct.sort(java.util.Comparator.comparing(u -> u.key));
     Instant now = clock.instant();
     try {
       boolean[] first;
