@@ -254,14 +254,7 @@ public final class Custody implements AutoCloseable {
       throw new CustodyException(
           CustodyException.Reason.UNAVAILABLE, project + "/" + name + ": custody is closed");
     }
-    checkName("project", project);
-    checkName("key", name);
-    // One read on the usual path; the two separate reads only to name what is missing.
-    VersionRecord v = store.currentVersion(project, name).orElse(null);
-    if (v == null) {
-      KeyRecord key = existing(project, name);
-      v = existingVersion(key, key.currentVersion());
-    }
+    VersionRecord v = current(project, name);
     switch (v.state()) {
       case RETIRED ->
           throw new CustodyException(
@@ -338,6 +331,7 @@ public final class Custody implements AutoCloseable {
   public VersionRecord current(String project, String name) throws CustodyException {
     checkName("project", project);
     checkName("key", name);
+    // One read on the usual path; the two separate reads only to name what is missing.
     VersionRecord v = store.currentVersion(project, name).orElse(null);
     if (v == null) {
       KeyRecord key = existing(project, name);

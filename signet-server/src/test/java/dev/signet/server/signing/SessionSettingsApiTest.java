@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.server.origin.testing.TestOidcIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -85,15 +83,6 @@ class SessionSettingsApiTest {
     return issuer.mintEs256(issuer.githubClaims(AUD, Instant.now()));
   }
 
-  static Map<String, Object> digest(int n) throws Exception {
-    byte[] d = MessageDigest.getInstance("SHA-256").digest(new byte[] {(byte) n});
-    return Map.of(
-        "key",
-        "release",
-        "digest",
-        Map.of("algorithm", "sha256", "value", HexFormat.of().formatHex(d)));
-  }
-
   @Test
   void anAskBeyondTheOperatorsBoundsIsShortenedAndLowered() throws Exception {
     Instant before = Instant.now();
@@ -107,10 +96,14 @@ class SessionSettingsApiTest {
         .isBetween(before.plusSeconds(4), Instant.now().plusSeconds(5));
     String session = s.get("token").asString();
     for (int i = 0; i < 3; i++) {
-      assertThat(tight.post("/v1/projects/payments/sign/digest", session, digest(i)).statusCode())
+      assertThat(
+              tight
+                  .post("/v1/projects/payments/sign/digest", session, SessionApiTest.digest(i))
+                  .statusCode())
           .isEqualTo(200);
     }
-    var exhausted = tight.post("/v1/projects/payments/sign/digest", session, digest(3));
+    var exhausted =
+        tight.post("/v1/projects/payments/sign/digest", session, SessionApiTest.digest(3));
     assertThat(exhausted.statusCode()).isEqualTo(401);
     assertThat(exhausted.body()).contains("session_exhausted");
   }
@@ -128,18 +121,23 @@ class SessionSettingsApiTest {
     assertThat(entries.getFirst().get("details").get("reason").asString())
         .isEqualTo("sessions_disabled");
     // The single-use ID token was not spent by the refused exchange.
-    assertThat(off.post("/v1/projects/payments/sign/digest", id, digest(10)).statusCode())
+    assertThat(
+            off.post("/v1/projects/payments/sign/digest", id, SessionApiTest.digest(10))
+                .statusCode())
         .isEqualTo(200);
 
     // A session issued by the other process is refused by this one.
     var issued = tight.post("/v1/projects/payments/sessions", token(), Map.of());
     assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
     String session = ApiHarness.json(issued).get("token").asString();
-    var refused = off.post("/v1/projects/payments/sign/digest", session, digest(11));
+    var refused = off.post("/v1/projects/payments/sign/digest", session, SessionApiTest.digest(11));
     assertThat(refused.statusCode()).isEqualTo(401);
     assertThat(ApiHarness.json(refused).get("error").get("message").asString())
         .startsWith("session_disabled:");
-    assertThat(tight.post("/v1/projects/payments/sign/digest", session, digest(12)).statusCode())
+    assertThat(
+            tight
+                .post("/v1/projects/payments/sign/digest", session, SessionApiTest.digest(12))
+                .statusCode())
         .isEqualTo(200);
   }
 }
