@@ -12,11 +12,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -81,8 +83,7 @@ final class JdbcReplayGuard implements ReplayGuard {
   private final ArrivalGaps arrivals = new ArrivalGaps();
 
   /** Uses ever queued: tells a waiting lock holder whether more are arriving. */
-  private final java.util.concurrent.atomic.AtomicLong queuedCount =
-      new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong queuedCount = new AtomicLong();
 
   JdbcReplayGuard(Database database, Clock clock) {
     this.db = database.dataSource();
@@ -141,9 +142,9 @@ final class JdbcReplayGuard implements ReplayGuard {
     for (Use u; batch.size() < StoreLimits.REPLAY_GROUP_MAX && (u = queue.poll()) != null; ) {
       batch.add(u);
     }
-    // Two uses of one token in a batch: the earlier one is the candidate, the later a replay.
     previousBatch = batch.size();
     batch.forEach(u -> arrivals.observe(u.queuedNanos));
+    // Two uses of one token in a batch: the earlier one is the candidate, the later a replay.
     Map<String, Use> candidates = new LinkedHashMap<>();
     for (Use u : batch) {
       if (candidates.putIfAbsent(u.key, u) != null) {
@@ -153,7 +154,7 @@ final class JdbcReplayGuard implements ReplayGuard {
     List<Use> distinct = new ArrayList<>(candidates.values());
     // Every process takes its rows in key order, so two transactions that share keys (the same
     // token replayed at two processes at once) wait for each other's commit, never deadlock.
-    distinct.sort(java.util.Comparator.comparing(u -> u.key));
+    distinct.sort(Comparator.comparing(u -> u.key));
     Instant now = clock.instant();
     try {
       boolean[] first;
