@@ -48,15 +48,14 @@ final class SessionsConfig {
         }
         case "maxUses" -> {
           String s = IssuersConfig.scalar(source, v, "sessions.maxUses");
-          if (!s.matches("[0-9]{1,6}")
-              || Integer.parseInt(s) < 1
-              || Integer.parseInt(s) > SessionLimits.MAX_MAX_USES) {
+          int n = s.matches("[0-9]{1,6}") ? Integer.parseInt(s) : 0;
+          if (n < 1 || n > SessionLimits.MAX_MAX_USES) {
             throw IssuersConfig.error(
                 source,
                 v,
                 "sessions.maxUses must be a whole number from 1 to " + SessionLimits.MAX_MAX_USES);
           }
-          maxUses = Integer.parseInt(s);
+          maxUses = n;
         }
         default ->
             throw IssuersConfig.error(
