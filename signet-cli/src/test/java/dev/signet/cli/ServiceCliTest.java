@@ -676,6 +676,151 @@ class ServiceCliTest {
     assertThat(revoked).as("the CLI revoked its session").isTrue();
   }
 
+  /**
+   * A session that runs out while the CLI waits for an approval is replaced: the CLI fetches a new
+   * GitHub identity, opens another session and keeps polling. A second server whose operator caps
+   * sessions at 2 s (sessions.maxTtl).
+   */
+  @Test
+  void aSessionThatExpiresWhileWaitingForApprovalIsRenewedWithAFreshIdentity() throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "renewal");
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    String base = "https://127.0.0.1:" + port;
+    Path ca = dir.resolve("data").resolve("tls.crt");
+    Path config =
+        Files.writeString(
+            dir.resolve("signet.yaml"),
+            """
+            issuers:
+              ci:
+                issuer: %s
+                audience: %s
+                allowInsecureLoopback: true
+            projects:
+              payments:
+                keys: [release]
+                operations: [digest]
+                rules:
+                  - name: hotfix
+                    oidc:
+                      issuer: ci
+                      claims: { repository_id: "456789", ref: "refs/heads/hotfix/**" }
+                    approval: { role: release-managers, quorum: 1, expires: 1h }
+            sessions:
+              maxTtl: 2s
+            """
+                .formatted(issuer.issuer(), base));
+    StringWriter printed = new StringWriter();
+    AtomicReference<ServerContext> ctx = new AtomicReference<>();
+    try (SignetServer second =
+        SignetServer.start(
+            new SignetServer.Options(
+                config,
+                dir.resolve("data"),
+                "127.0.0.1:" + port,
+                null,
+                false,
+                Map.of(),
+                new PrintWriter(printed, true),
+                false,
+                List.of(new SigningModule(), (c, routes) -> ctx.set(c))))) {
+      Matcher m =
+          Pattern.compile("admin token \\(shown once; store it now\\): (\\S+)")
+              .matcher(printed.toString());
+      assertThat(m.find()).isTrue();
+      String admin = m.group(1);
+      HttpResponse<String> key =
+          http(
+              base,
+              ca,
+              "POST",
+              "/v1/admin/projects/payments/keys",
+              "{\"key\":\"release\",\"algorithm\":\"ES256\"}",
+              admin);
+      assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+      HttpResponse<String> approver =
+          http(
+              base,
+              ca,
+              "POST",
+              "/v1/admin/principals",
+              "{\"name\":\"erin\",\"roles\":[\"release-managers\"]}",
+              admin);
+      assertThat(approver.statusCode()).as(approver.body()).isEqualTo(201);
+      // The server's first fetch of the issuer's documents times out when it happens while a
+      // test GitHub endpoint serves in this JVM (a test-harness problem not understood yet; the
+      // isolated aPendingRequestIsPolled… test shows it too): one exchange first fetches them.
+      Map<String, Object> warmClaims = new HashMap<>(issuer.githubClaims(base, Instant.now()));
+      warmClaims.put("ref", "refs/heads/hotfix/warm");
+      HttpResponse<String> warm =
+          http(
+              base,
+              ca,
+              "POST",
+              "/v1/projects/payments/sessions",
+              "{}",
+              issuer.mintEs256(warmClaims));
+      assertThat(warm.statusCode()).as(warm.body()).isEqualTo(201);
+
+      AtomicInteger identities = new AtomicInteger();
+      HttpServer github =
+          githubEndpoint(identities, new AtomicReference<>(), "refs/heads/hotfix/y");
+      try {
+        Map<String, String> env = new HashMap<>(githubEnv(github));
+        env.put("SIGNET_SERVER_CA", ca.toString());
+        Map<String, String> fixed = Map.copyOf(env);
+        KeyRefs.env = () -> fixed;
+        Path file = Files.writeString(dir.resolve("fix.bin"), "fix");
+        Path sig = dir.resolve("fix.sig");
+        StringWriter err = new StringWriter();
+        var done =
+            java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                Main.run(
+                    new String[] {
+                      "artifact",
+                      "sign",
+                      "--key",
+                      "signet://127.0.0.1:" + port + "/payments/release",
+                      "--output-signature",
+                      sig.toString(),
+                      file.toString()
+                    },
+                    new PrintWriter(new StringWriter(), true),
+                    new PrintWriter(err, true)));
+        String id = awaitRequestId(err);
+        Thread.sleep(3500); // the 2 s session runs out; the CLI's polls at 1 s and 2 s see it
+        HttpResponse<String> approved =
+            http(
+                base,
+                ca,
+                "POST",
+                "/v1/requests/" + id + "/approve",
+                "{}",
+                member(approver.body(), "token"));
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        assertThat(done.get(60, java.util.concurrent.TimeUnit.SECONDS)).as(err.toString()).isZero();
+        assertThat(sig).exists();
+        assertThat(identities.get()).as("a second identity was fetched").isGreaterThanOrEqualTo(2);
+        var log = ctx.get().auditLog();
+        long size = Long.parseLong(log.checkpoint().split("\n")[1]);
+        long issued = 0;
+        for (byte[] leaf : log.entries(0, size)) {
+          if (new String(leaf, StandardCharsets.UTF_8).contains("\"SESSION_ISSUED\"")) {
+            issued++;
+          }
+        }
+        assertThat(issued)
+            .as("the warm-up's, the CLI's first and its renewal")
+            .isGreaterThanOrEqualTo(3);
+      } finally {
+        github.stop(0);
+      }
+    }
+  }
+
   @Test
   void anUnapprovedRequestTimesOutAndADeniedOneIsRefused() throws Exception {
     Path dir = Files.createTempDirectory(tmp, "timeout");
@@ -930,8 +1075,15 @@ class ServiceCliTest {
 
   private static HttpResponse<String> http(String method, String path, String body, String bearer)
       throws Exception {
+    return http(audience, tmp.resolve("data").resolve("tls.crt"), method, path, body, bearer);
+  }
+
+  /** A request to the server at {@code base} whose certificate is the PEM file {@code ca}. */
+  private static HttpResponse<String> http(
+      String base, Path ca, String method, String path, String body, String bearer)
+      throws Exception {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(audience + path))
+        HttpRequest.newBuilder(URI.create(base + path))
             .method(
                 method,
                 body == null
@@ -943,15 +1095,15 @@ class ServiceCliTest {
     if (bearer != null) {
       b.header("Authorization", "Bearer " + bearer);
     }
-    try (HttpClient c = HttpClient.newBuilder().sslContext(trusting()).build()) {
+    try (HttpClient c = HttpClient.newBuilder().sslContext(trusting(ca)).build()) {
       return c.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
   }
 
-  private static SSLContext trusting() throws Exception {
+  private static SSLContext trusting(Path ca) throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     ks.load(null, null);
-    try (InputStream in = Files.newInputStream(tmp.resolve("data").resolve("tls.crt"))) {
+    try (InputStream in = Files.newInputStream(ca)) {
       ks.setCertificateEntry(
           "server",
           (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in));
